@@ -1,0 +1,15 @@
+/**
+ * The explicit registry of formats: one line per parser. Adding a format is a folder under
+ * parsers/ and one line here.
+ */
+import type { Parser } from './types.js';
+
+export const PARSERS: readonly Parser[] = [
+];
+
+const byName = new Map(PARSERS.map((p) => [p.name, p]));
+
+/** The parser for a format name, or undefined. */
+export function parserFor(name: string): Parser | undefined {
+  return byName.get(name);
+}

@@ -1,0 +1,9 @@
+/** The explicit registry of source types: one line per transport. */
+import type { SourceType } from './types.js';
+
+export const SOURCE_TYPES: readonly SourceType[] = [
+];
+
+export function sourceType(type: string): SourceType | undefined {
+  return SOURCE_TYPES.find((s) => s.type === type);
+}

@@ -1,0 +1,90 @@
+/**
+ * The event log interface. The SQLite log is the default; a Redis-Streams log for several nodes
+ * implements the same interface. Ids are opaque strings that only the log compares.
+ */
+import type { AttackEvent, EnrichedEvent } from '../../event/schema.js';
+import type { EventFilter } from '../stream/filter.js';
+
+export interface HistoryQuery {
+  /** Window on event `time`, epoch ms; inclusive from, exclusive to. */
+  from: number;
+  to: number;
+  filter: EventFilter;
+  /** Page size; the log caps it (see MAX_PAGE in the implementation). */
+  limit: number;
+  /** Opaque cursor from a previous page, or null for the first page. */
+  cursor: string | null;
+}
+
+export interface HistoryPage {
+  events: AttackEvent[];
+  nextCursor: string | null;
+}
+
+export interface StatsQuery {
+  from: number;
+  to: number;
+  filter: EventFilter;
+  /** Bucket width of `series` in ms (60_000 minimum). */
+  bucketMs: number;
+  /** Length of each top-N list. */
+  top: number;
+}
+
+export interface TopEntry { key: string; count: number; label?: string }
+
+export interface StatsResult {
+  from: string;
+  to: string;
+  total: number;
+  unlocated: number;
+  byCategory: Record<string, number>;
+  bySeverity: Record<string, number>;
+  top: { srcCountry: TopEntry[]; asn: TopEntry[]; srcIp: TopEntry[]; rule: TopEntry[]; port: TopEntry[]; sensor: TopEntry[] };
+  series: { t: string; total: number; byCategory: Record<string, number> }[];
+}
+
+export interface DeadLetter {
+  id?: number;
+  time: string;
+  source: string;
+  format: string;
+  code: string;
+  message: string;
+  /** The raw record, cut to a bounded length. */
+  raw: string;
+  /** Where it came from: file path and byte offset, peer address, or HTTP. */
+  position?: string;
+}
+
+export interface EventLog {
+  /**
+   * Assigns ids (monotonic, never reused) and `received`, stores the events durably, and resolves
+   * with the stored events in id order only after the commit that covers them reached the disk.
+   * Many concurrent appends share one commit (group commit).
+   */
+  append(events: EnrichedEvent[]): Promise<AttackEvent[]>;
+  /** Events with an id greater than `afterId`, oldest first, at most `limit`. */
+  readAfter(afterId: string, limit: number): AttackEvent[];
+  /** The newest `limit` events, oldest first. */
+  recent(limit: number): AttackEvent[];
+  /** The newest stored id, or null when the log is empty. */
+  lastId(): string | null;
+  /** The oldest id still retained, or null when the log is empty. */
+  firstId(): string | null;
+  /** Negative, zero or positive as a is older than, equal to or newer than b. */
+  compareIds(a: string, b: string): number;
+  /** True when `id` could have been issued by this log (well-formed). */
+  isValidId(id: string): boolean;
+  /** Number of stored events with ids in (afterId, toId]. */
+  countBetween(afterId: string, toId: string): number;
+  query(q: HistoryQuery): HistoryPage;
+  stats(q: StatsQuery): StatsResult;
+  addDeadLetters(entries: DeadLetter[]): void;
+  deadLetters(limit: number, beforeId?: number): { entries: DeadLetter[]; total: number };
+  /** Small durable key/value state (file read positions). */
+  getState(key: string): string | undefined;
+  setState(key: string, value: string): void;
+  /** Flushes pending writes and closes. */
+  close(): Promise<void>;
+}
