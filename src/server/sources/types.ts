@@ -4,6 +4,7 @@
  */
 import type { IngestEvent } from '../../event/schema.js';
 import type { EventLog } from '../store/types.js';
+import type { FramedRecord } from './framing.js';
 
 export interface Origin {
   /** Source name from the config. */
@@ -23,7 +24,7 @@ export interface SourceContext {
    * Parses records with the source's format, enriches and stores them. Resolves once every
    * accepted event is durable, so a file source may then save its read position.
    */
-  submitRecords(records: string[], origin: Origin): Promise<SubmitResult>;
+  submitRecords(records: FramedRecord[], origin: Origin): Promise<SubmitResult>;
   /** Stores events that a source produced itself (demo, intel feeds). */
   submitEvents(events: IngestEvent[], origin: Origin): Promise<SubmitResult>;
   /** Durable small state (read positions, ETags). */
