@@ -14,6 +14,8 @@ export interface FramedRecord {
   text: string;
   /** True when the record was longer than the bound and `text` is its cut beginning. */
   truncated: boolean;
+  /** 1-based number of the record's first line in the stream. */
+  line: number;
 }
 
 export class Framer {
@@ -21,6 +23,8 @@ export class Framer {
   private block: string[] = [];
   private blockChars = 0;
   private overflow = false;
+  private lineNo = 0;
+  private blockStart = 0;
 
   constructor(private readonly framing: Framing, private readonly maxRecordChars = DEFAULT_MAX_RECORD_CHARS) {}
 
@@ -69,8 +73,9 @@ export class Framer {
     const truncated = this.overflow;
     this.buf = '';
     this.overflow = false;
+    this.lineNo += 1;
     if (this.framing === 'line') {
-      if (line.trim().length > 0 || truncated) out.push({ text: line, truncated });
+      if (line.trim().length > 0 || truncated) out.push({ text: line, truncated, line: this.lineNo });
       return;
     }
     if (line.trim().length === 0) {
@@ -80,13 +85,14 @@ export class Framer {
     if (this.blockChars + line.length + 1 > this.maxRecordChars) {
       this.flushBlock(out, true);
     }
+    if (this.block.length === 0) this.blockStart = this.lineNo;
     this.block.push(line);
     this.blockChars += line.length + 1;
   }
 
   private flushBlock(out: FramedRecord[], truncated = false): void {
     if (this.block.length === 0) return;
-    out.push({ text: this.block.join('\n'), truncated });
+    out.push({ text: this.block.join('\n'), truncated, line: this.blockStart });
     this.block = [];
     this.blockChars = 0;
   }
