@@ -1,7 +1,9 @@
 /** The explicit registry of source types: one line per transport. */
 import type { SourceType } from './types.js';
+import { demoSourceType } from './demo/source.js';
 
 export const SOURCE_TYPES: readonly SourceType[] = [
+  demoSourceType,
 ];
 
 export function sourceType(type: string): SourceType | undefined {
