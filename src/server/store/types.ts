@@ -14,6 +14,8 @@ export interface HistoryQuery {
   limit: number;
   /** Opaque cursor from a previous page, or null for the first page. */
   cursor: string | null;
+  /** Only events with an id greater than this (recovering a stream gap); ids stay in order. */
+  afterId?: string;
 }
 
 export interface HistoryPage {
@@ -85,6 +87,8 @@ export interface EventLog {
   /** Small durable key/value state (file read positions). */
   getState(key: string): string | undefined;
   setState(key: string, value: string): void;
+  /** For /healthz: whether commits succeed, the write backlog, the last commit (epoch ms), events stored. */
+  health?(): { writable: boolean; pendingWrites: number; lastCommitMs: number; events: number };
   /** Flushes pending writes and closes. */
   close(): Promise<void>;
 }
