@@ -3,8 +3,10 @@
  * parsers/ and one line here.
  */
 import type { Parser } from './types.js';
+import { suricataEve } from './suricata-eve/parser.js';
 
 export const PARSERS: readonly Parser[] = [
+  suricataEve,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));
