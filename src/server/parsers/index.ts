@@ -4,9 +4,11 @@
  */
 import type { Parser } from './types.js';
 import { suricataEve } from './suricata-eve/parser.js';
+import { cowrieParser } from './cowrie/parser.js';
 
 export const PARSERS: readonly Parser[] = [
   suricataEve,
+  cowrieParser,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));
