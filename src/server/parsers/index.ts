@@ -4,11 +4,17 @@
  */
 import type { Parser } from './types.js';
 import { suricataEve } from './suricata-eve/parser.js';
+import { suricataFast } from './suricata-fast/parser.js';
+import { snortFast } from './snort-fast/parser.js';
 import { cowrieParser } from './cowrie/parser.js';
+import { sshdParser } from './sshd/parser.js';
 
 export const PARSERS: readonly Parser[] = [
   suricataEve,
+  suricataFast,
+  snortFast,
   cowrieParser,
+  sshdParser,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));

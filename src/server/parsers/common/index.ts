@@ -9,3 +9,4 @@ export { severityFromPriority, signatureSeverity, type SeverityInput } from './s
 export { hasPorts, normTransport, parsePort, splitHostPort, type HostPort } from './endpoint.js';
 export { clip, clipDetail, DETAIL_MAX, ERROR_MESSAGE_MAX, excerpt, fail, guard, skip } from './text.js';
 export { snortTimeToIso } from './snorttime.js';
+export { FAST_MAX_LINE, parseFastLine } from './fast.js';
