@@ -38,6 +38,8 @@ export interface TopEntry { key: string; count: number; label?: string }
 export interface StatsResult {
   from: string;
   to: string;
+  /** Width of the `series` buckets actually used, ms (a too-fine bucket is widened). */
+  bucketMs?: number;
   total: number;
   unlocated: number;
   byCategory: Record<string, number>;
