@@ -1,9 +1,11 @@
 /** The explicit registry of source types: one line per transport. */
 import type { SourceType } from './types.js';
 import { demoSourceType } from './demo/source.js';
+import { fileSourceType } from './file/source.js';
 
 export const SOURCE_TYPES: readonly SourceType[] = [
   demoSourceType,
+  fileSourceType,
 ];
 
 export function sourceType(type: string): SourceType | undefined {
