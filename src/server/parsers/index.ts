@@ -6,6 +6,7 @@ import type { Parser } from './types.js';
 import { suricataEve } from './suricata-eve/parser.js';
 import { suricataFast } from './suricata-fast/parser.js';
 import { snortFast } from './snort-fast/parser.js';
+import { snortFull } from './snort-full/parser.js';
 import { cowrieParser } from './cowrie/parser.js';
 import { sshdParser } from './sshd/parser.js';
 
@@ -13,6 +14,7 @@ export const PARSERS: readonly Parser[] = [
   suricataEve,
   suricataFast,
   snortFast,
+  snortFull,
   cowrieParser,
   sshdParser,
 ];

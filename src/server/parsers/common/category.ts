@@ -57,6 +57,7 @@ export const NAME_PREFIXES: ReadonlyArray<readonly [string, Category]> = [
 ];
 
 const BRUTE = /brute[\s_-]?force|password[\s_-]guess/i;
+const PORTSCAN = /port[\s_-]?sweep|port[\s_-]?scan/i;
 
 /** The category a rule name's prefix implies, or undefined. */
 export function categoryFromName(name: string): Category | undefined {
@@ -71,11 +72,13 @@ export function categoryFromName(name: string): Category | undefined {
 
 /**
  * Category of a signature event from its classtype (short name or description) and rule name.
- * Order: rule names that say "brute force" (no classtype says so) → classtype → name prefix →
- * `other`.
+ * Order: rule names that say "brute force" or "portscan" (no classtype says so) → classtype →
+ * name prefix → `other`.
  */
 export function categorize(classtype: string | undefined | null, ruleName: string): Category {
-  if (BRUTE.test(ruleName.slice(0, 300))) return 'bruteforce';
+  const head = ruleName.slice(0, 300);
+  if (BRUTE.test(head)) return 'bruteforce';
+  if (PORTSCAN.test(head)) return 'scan';
   const byClass = lookupClass(classtype)?.category;
   if (byClass && byClass !== 'other') return byClass;
   return categoryFromName(ruleName) ?? byClass ?? 'other';
