@@ -1,0 +1,249 @@
+/**
+ * History routes: GET /api/events (a window of stored events as JSON pages, or the whole window
+ * streamed as NDJSON or CSV), GET /api/stats and GET /api/deadletter.
+ *
+ * Exports stream page by page (MAX_PAGE events each) through a pull-based stream, so memory stays
+ * flat however large the window: the next page is read only when the socket has taken the last.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { CodedError, type ErrorCode } from '../../event/errors.js';
+import type { AttackEvent } from '../../event/schema.js';
+import { parseIsoLike } from '../../event/time.js';
+import { parseFilter, type EventFilter } from '../stream/filter.js';
+import type { EventLog, HistoryQuery } from '../store/types.js';
+
+/** Page size of /api/events when `limit` is not given. */
+export const DEFAULT_LIMIT = 100;
+/** Largest `limit` accepted (the SQLite log caps pages at the same number). */
+export const MAX_LIMIT = 1000;
+/** Default window of /api/events: the last hour; of /api/stats: the last 24 hours. */
+export const EVENTS_WINDOW_MS = 3_600_000;
+export const STATS_WINDOW_MS = 86_400_000;
+/** Most points an automatic stats bucket aims for. */
+const AUTO_POINTS = 720;
+const AUTO_BUCKETS = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000];
+/** Windows longer than this are refused (the rollups are not kept longer by default). */
+const MAX_SPAN_MS = 400 * 86_400_000;
+const FAR = 8.64e15;
+
+export interface HistoryDeps {
+  log: EventLog;
+  /** Largest page for JSON answers (default MAX_LIMIT). */
+  maxLimit?: number;
+  /** Runs before each route, e.g. an analyst-token check. */
+  preHandler?: preHandlerAsyncHookHandler;
+  /** Clock in epoch ms for the default windows (default Date.now). */
+  now?: () => number;
+}
+
+class BadRequest extends Error {
+  constructor(readonly code: ErrorCode, message: string) { super(message); }
+}
+
+type Query = Record<string, unknown>;
+
+function single(q: Query, name: string): string | undefined {
+  const v = q[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new BadRequest('QUERY_INVALID', `${name}: give it once`);
+  return v;
+}
+
+/** ISO-8601 (with time and offset, or a date alone, read as UTC) or epoch ms. */
+export function parseTimeParam(name: string, text: string): number {
+  let t: number | null = null;
+  if (/^-?\d{1,16}$/.test(text)) t = Number(text);
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(text)) t = parseIsoLike(`${text}T00:00:00Z`);
+  else t = parseIsoLike(text);
+  if (t === null || !Number.isFinite(t) || Math.abs(t) > FAR) {
+    throw new BadRequest('QUERY_INVALID', `${name}: not an ISO-8601 time or epoch milliseconds`);
+  }
+  return t;
+}
+
+function intParam(q: Query, name: string, min: number, max: number, dflt: number): number {
+  const v = single(q, name);
+  if (v === undefined || v === '') return dflt;
+  if (!/^\d{1,10}$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new BadRequest('QUERY_INVALID', `${name}: an integer from ${min} to ${max}`);
+  }
+  return Number(v);
+}
+
+function windowOf(q: Query, now: number, span: number, open: boolean): { from: number; to: number } {
+  const f = single(q, 'from');
+  const t = single(q, 'to');
+  if (open && f === undefined && t === undefined) return { from: -FAR, to: FAR };
+  const to = t ? parseTimeParam('to', t) : now;
+  const from = f ? parseTimeParam('from', f) : to - span;
+  if (!(from < to)) throw new BadRequest('QUERY_INVALID', 'from must be before to');
+  if (to - from > MAX_SPAN_MS && !open) throw new BadRequest('QUERY_INVALID', 'the window may span at most 400 days');
+  return { from, to };
+}
+
+function filterOf(q: Query): EventFilter {
+  const parsed = parseFilter(q);
+  if (!parsed.ok) throw new BadRequest('FILTER_INVALID', parsed.message);
+  return parsed.filter;
+}
+
+/** `1m`, `5m`, `1h`, `1d`, `30s`… or plain milliseconds. */
+export function parseBucket(text: string): number {
+  const m = /^(\d{1,9})(ms|s|m|h|d)?$/.exec(text);
+  if (!m) throw new BadRequest('QUERY_INVALID', 'bucket: like 1m, 5m, 1h, 1d or milliseconds');
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h' | 'd'];
+  const ms = Number(m[1]) * unit;
+  if (ms < 60_000 || ms > 31 * 86_400_000) throw new BadRequest('QUERY_INVALID', 'bucket: from 1m to 31d');
+  return ms;
+}
+
+function autoBucket(span: number): number {
+  return AUTO_BUCKETS.find((b) => span / b <= AUTO_POINTS) ?? AUTO_BUCKETS[AUTO_BUCKETS.length - 1];
+}
+
+// CSV --------------------------------------------------------------------------------------
+
+const CSV_COLUMNS: [string, (e: AttackEvent) => unknown][] = [
+  ['id', (e) => e.id],
+  ['time', (e) => e.time],
+  ['received', (e) => e.received],
+  ['sensor', (e) => e.observer.name],
+  ['product', (e) => e.observer.product],
+  ['site', (e) => e.observer.site],
+  ['category', (e) => e.category],
+  ['severity', (e) => e.severity],
+  ['action', (e) => e.action],
+  ['rule_id', (e) => e.rule.id],
+  ['rule_name', (e) => e.rule.name],
+  ['transport', (e) => e.transport],
+  ['service', (e) => e.service],
+  ['src_ip', (e) => e.source.ip],
+  ['src_port', (e) => e.source.port],
+  ['src_country', (e) => e.source.geo?.country],
+  ['src_city', (e) => e.source.geo?.city],
+  ['src_lat', (e) => e.source.geo?.lat],
+  ['src_lon', (e) => e.source.geo?.lon],
+  ['src_geo_reason', (e) => e.source.geoReason],
+  ['src_asn', (e) => e.source.as?.number],
+  ['src_as_org', (e) => e.source.as?.org],
+  ['dst_ip', (e) => e.destination.ip],
+  ['dst_port', (e) => e.destination.port],
+  ['dst_country', (e) => e.destination.geo?.country],
+  ['count', (e) => e.count],
+  ['details', (e) => (e.details ? JSON.stringify(e.details) : undefined)],
+];
+
+/**
+ * One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula (starting
+ * with = + - @, or a tab or carriage return) gets a leading apostrophe: sensor text is
+ * attacker-controlled. Numbers are written as they are.
+ */
+export function csvCell(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvHeader(): string {
+  return CSV_COLUMNS.map(([name]) => name).join(',') + '\r\n';
+}
+
+export function csvRow(e: AttackEvent): string {
+  return CSV_COLUMNS.map(([, get]) => csvCell(get(e))).join(',') + '\r\n';
+}
+
+// Routes -----------------------------------------------------------------------------------
+
+type Format = 'json' | 'ndjson' | 'csv';
+
+function exportStream(log: EventLog, q: HistoryQuery, format: Exclude<Format, 'json'>): Readable {
+  async function* pages(): AsyncGenerator<string> {
+    if (format === 'csv') yield csvHeader();
+    let cursor = q.cursor;
+    for (;;) {
+      const page = log.query({ ...q, cursor, limit: MAX_LIMIT });
+      if (page.events.length > 0) {
+        yield format === 'csv'
+          ? page.events.map(csvRow).join('')
+          : page.events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+      }
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
+      // Let ingest and other requests run between pages.
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+  // One page in flight at a time: the next is read only when the socket drained the last.
+  return Readable.from(pages(), { objectMode: false, highWaterMark: 1 });
+}
+
+/** Registers GET /api/events, GET /api/stats and GET /api/deadletter. */
+export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): void {
+  const maxLimit = Math.max(1, Math.min(MAX_LIMIT, deps.maxLimit ?? MAX_LIMIT));
+  const now = deps.now ?? Date.now;
+  const opts = deps.preHandler ? { preHandler: deps.preHandler } : {};
+
+  function fail(reply: FastifyReply, err: unknown) {
+    if (err instanceof BadRequest || (err instanceof CodedError && (err.code === 'QUERY_INVALID' || err.code === 'FILTER_INVALID'))) {
+      const e = err as BadRequest | CodedError;
+      return reply.code(400).send({ error: { code: e.code, message: e.message } });
+    }
+    throw err;
+  }
+
+  app.get('/api/events', opts, async (req: FastifyRequest, reply: FastifyReply) => {
+    const q = req.query as Query;
+    try {
+      const format = (single(q, 'format') ?? 'json') as Format;
+      if (!['json', 'ndjson', 'csv'].includes(format)) throw new BadRequest('QUERY_INVALID', 'format: json, ndjson or csv');
+      const after = single(q, 'after');
+      if (after !== undefined && !deps.log.isValidId(after)) throw new BadRequest('QUERY_INVALID', 'after: not an event id');
+      const { from, to } = windowOf(q, now(), EVENTS_WINDOW_MS, after !== undefined);
+      const filter = filterOf(q);
+      const limit = intParam(q, 'limit', 1, maxLimit, Math.min(DEFAULT_LIMIT, maxLimit));
+      const cursor = single(q, 'cursor') || null;
+      const hq: HistoryQuery = { from, to, filter, limit, cursor, ...(after !== undefined ? { afterId: after } : {}) };
+      if (format === 'json') return reply.send(deps.log.query(hq));
+      // Check the cursor before the 200 goes out: a bad one must be a 400, not a broken stream.
+      deps.log.query({ ...hq, limit: 1 });
+      reply.header('cache-control', 'no-store');
+      if (format === 'csv') {
+        reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="attackmap-events.csv"');
+      } else {
+        reply.type('application/x-ndjson; charset=utf-8');
+      }
+      return reply.send(exportStream(deps.log, hq, format));
+    } catch (err) {
+      return fail(reply, err);
+    }
+  });
+
+  app.get('/api/stats', opts, async (req: FastifyRequest, reply: FastifyReply) => {
+    const q = req.query as Query;
+    try {
+      const { from, to } = windowOf(q, now(), STATS_WINDOW_MS, false);
+      const filter = filterOf(q);
+      const b = single(q, 'bucket');
+      const bucketMs = b ? parseBucket(b) : autoBucket(to - from);
+      const top = intParam(q, 'top', 1, 100, 10);
+      return reply.send(deps.log.stats({ from, to, filter, bucketMs, top }));
+    } catch (err) {
+      return fail(reply, err);
+    }
+  });
+
+  app.get('/api/deadletter', opts, async (req: FastifyRequest, reply: FastifyReply) => {
+    const q = req.query as Query;
+    try {
+      const limit = intParam(q, 'limit', 1, 1000, 100);
+      const before = single(q, 'before');
+      if (before !== undefined && !/^\d{1,15}$/.test(before)) throw new BadRequest('QUERY_INVALID', 'before: a dead-letter id');
+      return reply.send(deps.log.deadLetters(limit, before === undefined ? undefined : Number(before)));
+    } catch (err) {
+      return fail(reply, err);
+    }
+  });
+}
