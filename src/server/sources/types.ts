@@ -30,7 +30,7 @@ export interface SourceContext {
   /** Durable small state (read positions, ETags). */
   state: Pick<EventLog, 'getState' | 'setState'>;
   /** Structured log line. */
-  log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
   /** The clock. */
   now(): Date;
 }

@@ -1,0 +1,149 @@
+/**
+ * POST /api/events: events pushed by sensors and shippers. The token is checked before the body
+ * is read; the answer (202) is sent only after the accepted events are durable.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config/schema.js';
+import type { Pipeline, IngestResult, ItemError } from '../pipeline.js';
+import { parserFor } from '../parsers/index.js';
+import { frameAll } from '../sources/framing.js';
+import { bearerToken, secretsEqual } from './auth.js';
+import { CodedError, type ErrorCode } from '../../event/errors.js';
+
+export interface IngestDeps {
+  pipeline: Pipeline;
+  ingest: Config['ingest'];
+  now: () => Date;
+}
+
+function fail(reply: FastifyReply, status: number, code: ErrorCode, message: string) {
+  return reply.code(status).send({ error: { code, message } });
+}
+
+/** A token bucket in events: `rate` per second, bursts up to `burstSeconds` of it. */
+export function createRateLimiter(rate: number, burstSeconds = 2, now: () => number = Date.now) {
+  let tokens = rate * burstSeconds;
+  let last = now();
+  return {
+    /** Takes `n` events; returns 0 when allowed, else the seconds to wait. */
+    take(n: number): number {
+      const t = now();
+      tokens = Math.min(rate * burstSeconds, tokens + ((t - last) / 1000) * rate);
+      last = t;
+      if (tokens <= 0) return Math.max(1, Math.ceil(-tokens / rate));
+      tokens -= n;
+      return 0;
+    },
+  };
+}
+
+type Decoded = { items: unknown[]; lineErrors: ItemError[] } | { error: string };
+
+/** Decodes a JSON or NDJSON body into items; NDJSON lines that are not JSON become item errors. */
+export function decodeEventsBody(text: string, contentType: string): Decoded {
+  const ndjson = /ndjson|jsonl|json-seq/.test(contentType);
+  if (!ndjson) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      return { error: `not JSON: ${(err as Error).message}` };
+    }
+    return { items: Array.isArray(doc) ? doc : [doc], lineErrors: [] };
+  }
+  const items: unknown[] = [];
+  const lineErrors: ItemError[] = [];
+  let index = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim().length === 0) continue;
+    try {
+      items.push(JSON.parse(line));
+    } catch {
+      items.push(undefined);
+      lineErrors.push({ index, code: 'INGEST_BAD_BODY', message: `item ${index}: not JSON` });
+    }
+    index += 1;
+  }
+  if (items.length > 0 && lineErrors.length === items.length) return { error: 'no NDJSON line could be decoded' };
+  return { items, lineErrors };
+}
+
+function answer(result: IngestResult, extraErrors: ItemError[] = []) {
+  const errors = [...extraErrors, ...result.errors].sort((a, b) => a.index - b.index).slice(0, 100);
+  return { accepted: result.accepted, rejected: result.rejected + extraErrors.length, skipped: result.skipped, errors };
+}
+
+export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): void {
+  const limiter = deps.ingest.ratePerSecond > 0 ? createRateLimiter(deps.ingest.ratePerSecond) : null;
+
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.setErrorHandler((err: any, _req, reply) => {
+      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+        return fail(reply, 413, 'INGEST_BODY_TOO_LARGE', `body exceeds ${deps.ingest.maxBodyBytes} bytes`);
+      }
+      if (err instanceof CodedError && err.code === 'INGEST_STORE_FAILED') {
+        return fail(reply, 503, 'INGEST_STORE_FAILED', err.message);
+      }
+      if (err.statusCode && err.statusCode < 500) return fail(reply, err.statusCode, 'INGEST_BAD_BODY', err.message);
+      reply.log.error(err);
+      return fail(reply, 503, 'INGEST_STORE_FAILED', 'the events could not be stored; nothing was acknowledged');
+    });
+
+    const authorize = async (req: FastifyRequest, reply: FastifyReply) => {
+      if (!deps.ingest.token) {
+        return fail(reply, 401, 'INGEST_NO_TOKEN_CONFIGURED', 'ingest is disabled: no ingest token is configured');
+      }
+      const token = bearerToken(req);
+      if (!token || !secretsEqual(token, deps.ingest.token)) {
+        return fail(reply, 401, 'INGEST_UNAUTHORIZED', 'missing or wrong bearer token');
+      }
+    };
+
+    scope.post('/api/events', { bodyLimit: deps.ingest.maxBodyBytes, onRequest: authorize }, async (req, reply) => {
+      const body = req.body;
+      const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
+      const contentType = String(req.headers['content-type'] ?? 'application/json').toLowerCase();
+      const query = req.query as Record<string, string | undefined>;
+
+      if (query.format !== undefined) {
+        const parser = parserFor(String(query.format));
+        if (!parser) return fail(reply, 400, 'INGEST_UNKNOWN_FORMAT', `unknown format ${JSON.stringify(String(query.format).slice(0, 100))}`);
+        const records = frameAll(text, parser.framing);
+        const wait = limiter?.take(records.length) ?? 0;
+        if (wait > 0) return reply.header('retry-after', String(wait)).code(429).send({ error: { code: 'INGEST_RATE_LIMITED', message: 'ingest rate limit reached' } });
+        const sensor = typeof query.sensor === 'string' && query.sensor ? query.sensor.slice(0, 200) : deps.ingest.sensor;
+        const result = await deps.pipeline.submitRecords(records, {
+          parser,
+          ctx: { now: deps.now(), timezone: typeof query.timezone === 'string' ? query.timezone : 'UTC', sensor, site: query.site },
+          correlator: undefined,
+          source: `http:${parser.name}`,
+          position: 'http',
+        });
+        return reply.code(202).send(answer(result));
+      }
+
+      if (!/json|^$/.test(contentType.split(';')[0].trim())) {
+        return fail(reply, 415, 'INGEST_BAD_BODY', `content type ${JSON.stringify(contentType.slice(0, 100))}: send application/json, application/x-ndjson, or raw lines with ?format=NAME`);
+      }
+      const decoded = decodeEventsBody(text, contentType);
+      if ('error' in decoded) return fail(reply, 400, 'INGEST_BAD_BODY', decoded.error);
+      const wait = limiter?.take(decoded.items.length) ?? 0;
+      if (wait > 0) return reply.header('retry-after', String(wait)).code(429).send({ error: { code: 'INGEST_RATE_LIMITED', message: 'ingest rate limit reached' } });
+
+      const bad = new Set(decoded.lineErrors.map((e) => e.index));
+      const goodItems: unknown[] = [];
+      const indexMap: number[] = [];
+      decoded.items.forEach((item, i) => {
+        if (!bad.has(i)) {
+          goodItems.push(item);
+          indexMap.push(i);
+        }
+      });
+      const result = await deps.pipeline.submitEvents(goodItems, { sensor: deps.ingest.sensor, source: 'http' });
+      for (const e of result.errors) e.index = indexMap[e.index];
+      return reply.code(202).send(answer(result, decoded.lineErrors));
+    });
+  });
+}

@@ -1,0 +1,54 @@
+/** GET /healthz (readiness and a small status) and GET /api/info (what the page needs to know). */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/schema.js';
+import type { EventLog } from '../store/types.js';
+import type { Enricher } from '../enrich/types.js';
+import type { Pipeline } from '../pipeline.js';
+import type { Access } from './auth.js';
+import type { RunningSources } from '../sources/run.js';
+import { VERSION } from '../paths.js';
+import { effectiveSites } from '../main.js';
+
+export interface StatusDeps {
+  config: Config;
+  log: EventLog;
+  enricher: Enricher;
+  pipeline: Pipeline;
+  access: Access;
+  isReady: () => boolean;
+  startedAt: number;
+  sources: () => RunningSources | null;
+}
+
+export function registerStatusRoutes(app: FastifyInstance, deps: StatusDeps): void {
+  app.get('/healthz', async (_req, reply) => {
+    const store = deps.log.health?.() ?? { writable: true };
+    const ready = deps.isReady() && store.writable !== false;
+    const c = deps.pipeline.counters;
+    const geo = deps.enricher.info();
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ok' : deps.isReady() ? 'degraded' : 'starting',
+      version: VERSION,
+      uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      store: { ...store, lastId: deps.log.lastId() },
+      events: { received: c.received, accepted: c.accepted, rejected: c.rejected, skipped: c.skipped },
+      sources: deps.sources()?.stats() ?? [],
+      geo: { databases: geo.databases.map((d) => ({ kind: d.kind, origin: d.origin, builtAt: d.builtAt })), unlocated: geo.unlocated },
+    });
+  });
+
+  app.get('/api/info', async (req) => {
+    const analyst = deps.access.isAnalyst(req);
+    return {
+      version: VERSION,
+      accessMode: deps.config.access.mode,
+      view: analyst ? 'analyst' : 'public',
+      analyst,
+      loginAvailable: Boolean(deps.config.access.analystToken),
+      sites: effectiveSites(deps.config).map(({ name, lat, lon }) => ({ name, lat, lon })),
+      geo: { databases: deps.enricher.info().databases },
+      heartbeatMs: deps.config.stream.heartbeatMs,
+      demo: deps.config.demo.enabled,
+    };
+  });
+}
