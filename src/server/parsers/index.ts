@@ -9,6 +9,7 @@ import { snortFast } from './snort-fast/parser.js';
 import { snortFull } from './snort-full/parser.js';
 import { cowrieParser } from './cowrie/parser.js';
 import { sshdParser } from './sshd/parser.js';
+import { iptablesParser } from './iptables/parser.js';
 
 export const PARSERS: readonly Parser[] = [
   suricataEve,
@@ -17,6 +18,7 @@ export const PARSERS: readonly Parser[] = [
   snortFull,
   cowrieParser,
   sshdParser,
+  iptablesParser,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));
