@@ -2,10 +2,12 @@
 import type { SourceType } from './types.js';
 import { demoSourceType } from './demo/source.js';
 import { fileSourceType } from './file/source.js';
+import { syslogSourceType } from './syslog/source.js';
 
 export const SOURCE_TYPES: readonly SourceType[] = [
   demoSourceType,
   fileSourceType,
+  syslogSourceType,
 ];
 
 export function sourceType(type: string): SourceType | undefined {
