@@ -7,18 +7,24 @@ import { suricataEve } from './suricata-eve/parser.js';
 import { suricataFast } from './suricata-fast/parser.js';
 import { snortFast } from './snort-fast/parser.js';
 import { snortFull } from './snort-full/parser.js';
+import { snortCsv } from './snort-csv/parser.js';
+import { snort3Json } from './snort3-json/parser.js';
 import { cowrieParser } from './cowrie/parser.js';
 import { sshdParser } from './sshd/parser.js';
 import { iptablesParser } from './iptables/parser.js';
+import { fail2banParser } from './fail2ban/parser.js';
 
 export const PARSERS: readonly Parser[] = [
   suricataEve,
   suricataFast,
   snortFast,
   snortFull,
+  snortCsv,
+  snort3Json,
   cowrieParser,
   sshdParser,
   iptablesParser,
+  fail2banParser,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));
