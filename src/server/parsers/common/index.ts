@@ -10,3 +10,4 @@ export { hasPorts, normTransport, parsePort, splitHostPort, type HostPort } from
 export { clip, clipDetail, DETAIL_MAX, ERROR_MESSAGE_MAX, excerpt, fail, guard, skip } from './text.js';
 export { snortTimeToIso } from './snorttime.js';
 export { FAST_MAX_LINE, parseFastLine } from './fast.js';
+export { actionFromSnort } from './snortaction.js';
