@@ -4,13 +4,14 @@
  * starts and ends, AS numbers and indexes into a de-duplicated organisation table, searched by
  * binary search. It serialises to one binary file so a restart skips the CSV parse.
  *
- * File layout (little-endian): magic "AMASN\0\0\1", u32 version length + UTF-8 version text,
+ * File layout (little-endian): magic "AMASN\0\0" + format byte, u32 version length + UTF-8 version text,
  * u32 n4, u32 n6, u32 orgCount, u32 orgBytes, then the arrays (starts4, ends4, asn4, org4,
  * starts6 (4 words per row), ends6, asn6, org6, orgOffsets (orgCount+1)) and the org bytes.
  */
 import { parseIp, cmp6 } from './ipnum.js';
 
-const MAGIC = Buffer.from('AMASN\0\0\x01', 'latin1');
+// The last byte is the table format: bump it when building changes, so old cache files are rebuilt.
+const MAGIC = Buffer.from('AMASN\0\0\x02', 'latin1');
 
 export interface AsnHit {
   number: number;
@@ -133,7 +134,8 @@ export function splitAsnRow(line: string): [string, string, string, string] | nu
     if (org.length < 2 || !org.endsWith('"')) return null;
     org = org.slice(1, -1).replace(/""/g, '"');
   }
-  return [line.slice(0, a), line.slice(a + 1, b), line.slice(b + 1, c), org];
+  // Some names carry trailing blanks; they would split one owner into two in top-N tables.
+  return [line.slice(0, a), line.slice(a + 1, b), line.slice(b + 1, c), org.trim()];
 }
 
 /** Collects rows and builds an AsnTable; rows must arrive sorted by start within each family. */
