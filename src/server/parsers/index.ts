@@ -13,6 +13,7 @@ import { cowrieParser } from './cowrie/parser.js';
 import { sshdParser } from './sshd/parser.js';
 import { iptablesParser } from './iptables/parser.js';
 import { fail2banParser } from './fail2ban/parser.js';
+import { dionaeaParser } from './dionaea/parser.js';
 
 export const PARSERS: readonly Parser[] = [
   suricataEve,
@@ -25,6 +26,7 @@ export const PARSERS: readonly Parser[] = [
   sshdParser,
   iptablesParser,
   fail2banParser,
+  dionaeaParser,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));
