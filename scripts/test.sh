@@ -33,6 +33,15 @@ echo "test: running the suite"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"
 vitest_rc=$?
 
-node scripts/test-summary.mjs test-results/vitest.json "$failed_steps"
+reports=(test-results/vitest.json)
+if [ "${ATTACKMAP_SKIP_LTS:-}" != "1" ]; then
+  echo "test: the server's integration tests on the current Node LTS"
+  rm -f test-results/vitest-lts.json
+  bash scripts/test-lts.sh "$PWD/test-results/vitest-lts.json"
+  lts_rc=$?
+  if [ $lts_rc -eq 3 ]; then :; else reports+=(test-results/vitest-lts.json); fi
+fi
+
+node scripts/test-summary.mjs "$failed_steps" "${reports[@]}"
 summary_rc=$?
 if [ $vitest_rc -ne 0 ] || [ $summary_rc -ne 0 ] || [ $failed_steps -ne 0 ]; then exit 1; fi
