@@ -3,11 +3,13 @@ import type { SourceType } from './types.js';
 import { demoSourceType } from './demo/source.js';
 import { fileSourceType } from './file/source.js';
 import { syslogSourceType } from './syslog/source.js';
+import { intelFeedSourceType } from './intel-feed/source.js';
 
 export const SOURCE_TYPES: readonly SourceType[] = [
   demoSourceType,
   fileSourceType,
   syslogSourceType,
+  intelFeedSourceType,
 ];
 
 export function sourceType(type: string): SourceType | undefined {
