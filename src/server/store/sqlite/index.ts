@@ -127,8 +127,9 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     throw new CodedError('STORE_OPEN_FAILED', `cannot open ${file}: ${(err as Error).message}`);
   }
 
-  const insert = db.prepare(`INSERT INTO events (t, category, sev, sensor, site, src_ip, src_country, src_asn, dst_port, service, rule, cnt, located, json)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO events (t, category, sev, sensor, site, src_ip, src_country, src_asn, dst_port, service, rule, cnt, located)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertJson = db.prepare('INSERT INTO event_json (id, json) VALUES (?, ?)');
   const roll = rollupStatements(db);
   const addMeta = db.prepare('UPDATE meta SET n = n + ? WHERE key = ?');
   const upsertAsn = db.prepare('INSERT INTO asn_names (asn, org) VALUES (?, ?) ON CONFLICT(asn) DO UPDATE SET org = excluded.org');
@@ -150,8 +151,9 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
         const { id: _ignored, ...rest } = e as EnrichedEvent & { id?: unknown };
         const body = { ...rest, received: item.received };
         const info = insert.run(f.t, f.category, f.sev, f.sensor, e.observer.site ?? null, f.srcIp, f.srcCountry, f.srcAsn,
-          f.dstPort, e.service ?? null, f.rule, f.cnt, f.located ? 1 : 0, JSON.stringify(body));
+          f.dstPort, e.service ?? null, f.rule, f.cnt, f.located ? 1 : 0);
         const id = Number(info.lastInsertRowid);
+        insertJson.run(id, JSON.stringify(body));
         rb.add(id, f);
         stored.push({ id: String(id), ...body } as AttackEvent);
         n++;
@@ -208,8 +210,8 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     schedule();
   }
 
-  const stmtAfter = rd.prepare('SELECT id, json FROM events WHERE id > ? ORDER BY id LIMIT ?');
-  const stmtRecent = rd.prepare('SELECT id, json FROM events ORDER BY id DESC LIMIT ?');
+  const stmtAfter = rd.prepare('SELECT id, json FROM event_json WHERE id > ? ORDER BY id LIMIT ?');
+  const stmtRecent = rd.prepare('SELECT id, json FROM event_json ORDER BY id DESC LIMIT ?');
   const stmtMax = rd.prepare('SELECT max(id) AS v FROM events');
   const stmtMin = rd.prepare('SELECT min(id) AS v FROM events');
   const stmtBetween = rd.prepare('SELECT count(*) AS n FROM events WHERE id > ? AND id <= ?');

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { openSqliteLog, type SqliteEventLog } from './index.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { makeEvent, rng, tempDir } from './testkit.js';
 import { matches, type EventFilter } from '../../stream/filter.js';
 import { CATEGORIES, SEVERITIES, type AttackEvent, type EnrichedEvent } from '../../../event/schema.js';
@@ -215,6 +216,44 @@ describe('retention and failures', () => {
     expect(Number(next.id)).toBe(lastBefore + 1);
     now += DAY;
     expect((await log.sweep()).events).toBe(0);
+  });
+
+  it('prunes past hours of the srcIp rollup to their busiest addresses, leaving totals exact', async () => {
+    const { log, dir } = open({ now: () => T0 });
+    const r = rng(35);
+    const base = T0 - 5 * HOUR;
+    const many = Array.from({ length: 800 }, (_, i) => makeEvent(r, base + i, { source: { ip: `198.18.${i >> 8}.${i & 255}` } }));
+    const heavy = Array.from({ length: 50 }, (_, i) => makeEvent(r, base + 1000 + i, { source: { ip: '192.0.2.66' } }));
+    await log.append([...many, ...heavy]);
+    const before = log.stats({ from: T0 - DAY, to: T0, filter: {}, bucketMs: HOUR, top: 3 });
+    await log.sweep();
+    const db = new Database(join(dir, 'events.db'), { readonly: true });
+    const rows = (db.prepare('SELECT count(*) AS n FROM r_dim WHERE level = 1 AND dim = 2').get() as { n: number }).n;
+    db.close();
+    expect(rows).toBe(500);
+    const after = log.stats({ from: T0 - DAY, to: T0, filter: {}, bucketMs: HOUR, top: 3 });
+    expect(after.total).toBe(before.total);
+    expect(after.top.srcIp[0]).toEqual({ key: '192.0.2.66', count: heavy.reduce((n, e) => n + e.count, 0) });
+    expect(after.top.srcCountry).toEqual(before.top.srcCountry);
+  });
+
+  it('upgrades a version-1 file, keeping its events', async () => {
+    const t = tempDir();
+    cleanups.push(t.remove);
+    const old = new Database(join(t.dir, 'events.db'));
+    old.exec(MIGRATIONS[0]);
+    old.pragma('user_version = 1');
+    old.prepare(`INSERT INTO events (t, category, sev, sensor, src_ip, rule, cnt, located, json)
+      VALUES (?, 0, 0, 's', '192.0.2.1', 'r', 1, 0, ?)`).run(T0, JSON.stringify({ time: new Date(T0).toISOString(), rule: { name: 'r' } }));
+    old.close();
+    const log = openSqliteLog({ dataDir: t.dir, retentionIntervalMs: 0 });
+    expect(log.readAfter('0', 5).map((e) => [e.id, e.rule.name])).toEqual([['1', 'r']]);
+    const [next] = await log.append([makeEvent(rng(36), T0)]);
+    expect(next.id).toBe('2');
+    await log.close();
+    const db = new Database(join(t.dir, 'events.db'), { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
   });
 
   it('rejects every caller of a failed commit, stores none of it, and recovers', async () => {

@@ -53,7 +53,9 @@ export function queryRows(db: Database.Database, q: HistoryQuery & { afterId?: s
   const f = filterSql(q.filter);
   const index = seekIndex(q.filter);
   const hint = index ? `INDEXED BY ${index}` : 'NOT INDEXED';
-  const sql = `SELECT id, json FROM events ${hint} WHERE id > ? AND id <= ? AND t >= ? AND t < ?${f.sql} ORDER BY id LIMIT ?`;
+  // The filter runs on the narrow events rows; only the page's rows fetch their JSON.
+  const sql = `SELECT e.id AS id, j.json AS json FROM events AS e ${hint} CROSS JOIN event_json AS j ON j.id = e.id
+    WHERE e.id > ? AND e.id <= ? AND t >= ? AND t < ?${f.sql} ORDER BY e.id LIMIT ?`;
   const rows = db.prepare(sql).all(after, range.hi, q.from, q.to, ...f.params, limit) as { id: number; json: string }[];
   return { rows, nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1].id) : null };
 }
