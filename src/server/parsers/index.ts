@@ -14,6 +14,7 @@ import { sshdParser } from './sshd/parser.js';
 import { iptablesParser } from './iptables/parser.js';
 import { fail2banParser } from './fail2ban/parser.js';
 import { dionaeaParser } from './dionaea/parser.js';
+import { opencanaryParser } from './opencanary/parser.js';
 
 export const PARSERS: readonly Parser[] = [
   suricataEve,
@@ -27,6 +28,7 @@ export const PARSERS: readonly Parser[] = [
   iptablesParser,
   fail2banParser,
   dionaeaParser,
+  opencanaryParser,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));
