@@ -164,14 +164,21 @@ function exportStream(log: EventLog, q: HistoryQuery, format: Exclude<Format, 'j
     if (format === 'csv') yield csvHeader();
     let cursor = q.cursor;
     for (;;) {
-      const page = log.query({ ...q, cursor, limit: MAX_LIMIT });
-      if (page.events.length > 0) {
-        yield format === 'csv'
-          ? page.events.map(csvRow).join('')
-          : page.events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+      const pq = { ...q, cursor, limit: MAX_LIMIT };
+      let next: string | null;
+      if (format === 'ndjson' && log.queryJson) {
+        const page = log.queryJson(pq);
+        if (page.lines.length > 0) yield page.lines.join('\n') + '\n';
+        next = page.nextCursor;
+      } else {
+        const page = log.query(pq);
+        if (page.events.length > 0) {
+          yield format === 'csv' ? page.events.map(csvRow).join('') : page.events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+        }
+        next = page.nextCursor;
       }
-      if (!page.nextCursor) return;
-      cursor = page.nextCursor;
+      if (!next) return;
+      cursor = next;
       // Let ingest and other requests run between pages.
       await new Promise<void>((r) => setImmediate(r));
     }

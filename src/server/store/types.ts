@@ -83,6 +83,8 @@ export interface EventLog {
   /** Number of stored events with ids in (afterId, toId]. */
   countBetween(afterId: string, toId: string): number;
   query(q: HistoryQuery): HistoryPage;
+  /** Optional: the same page as JSON text per event (exports skip a parse and re-serialisation). */
+  queryJson?(q: HistoryQuery): { lines: string[]; nextCursor: string | null };
   stats(q: StatsQuery): StatsResult;
   addDeadLetters(entries: DeadLetter[]): void;
   deadLetters(limit: number, beforeId?: number): { entries: DeadLetter[]; total: number };

@@ -21,10 +21,10 @@ import { CodedError } from '../../../event/errors.js';
 import type { DeadLetter, EventLog, HistoryPage, HistoryQuery, StatsQuery, StatsResult } from '../types.js';
 import { migrate } from './schema.js';
 import { RollupBatch, rollupStatements, type Facts } from './rollup.js';
-import { runQuery } from './query.js';
+import { queryRows, runQuery } from './query.js';
 import { runStats } from './stats.js';
 import { Retention, type RetentionOptions } from './retention.js';
-import { isValidId, parseId, rowToEvent } from './rows.js';
+import { isValidId, parseId, rowJson, rowToEvent } from './rows.js';
 
 export { MAX_PAGE } from './query.js';
 
@@ -273,6 +273,11 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
 
     query(q: HistoryQuery): HistoryPage {
       return runQuery(rd, q);
+    },
+
+    queryJson(q: HistoryQuery) {
+      const { rows, nextCursor } = queryRows(rd, q);
+      return { lines: rows.map(rowJson), nextCursor };
     },
 
     stats(q: StatsQuery): StatsResult {
