@@ -1,0 +1,140 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { RedisSource, redisSourceType } from './source.js';
+import { recordingContext } from '../file/test-context.js';
+import type { SourceConfigBase } from '../types.js';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
+  probe.on('error', () => undefined);
+  await probe.connect().catch(() => undefined);
+  await probe.ping();
+  probe.disconnect();
+  return child;
+}
+
+async function stopRedis(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+async function until(cond: () => boolean, ms = 10_000) {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const eve = (i: number) => JSON.stringify({ timestamp: '2026-11-25T10:00:00.000000+0000', event_type: 'alert', src_ip: '45.148.10.240', dest_ip: '10.0.0.5', n: i });
+
+let port: number;
+let redis: ChildProcess;
+let client: Redis;
+const sources: RedisSource[] = [];
+
+beforeAll(async () => {
+  port = await freePort();
+  redis = await startRedis(port);
+  client = new Redis({ port, host: '127.0.0.1', retryStrategy: () => 100 });
+  client.on('error', () => undefined);
+});
+afterEach(async () => {
+  for (const s of sources.splice(0)) await s.stop();
+  await client.flushall();
+});
+afterAll(async () => {
+  client.disconnect();
+  await stopRedis(redis);
+});
+
+function make(extra: Partial<SourceConfigBase>, ctx = recordingContext()) {
+  const src = redisSourceType.create({ type: 'redis', name: 'eve-redis', url: `redis://127.0.0.1:${port}`, key: 'suricata', idleMs: 20, ...extra }, ctx) as RedisSource;
+  sources.push(src);
+  return { src, ctx };
+}
+
+describe('redis source, list mode', () => {
+  it("reads Suricata's LPUSH list oldest first and empties it only after storing", async () => {
+    for (let i = 0; i < 1200; i++) await client.lpush('suricata', eve(i));
+    const { src, ctx } = make({ batch: 500 });
+    await src.start();
+    await until(() => ctx.records.length === 1200);
+    expect(ctx.texts()).toEqual(Array.from({ length: 1200 }, (_, i) => eve(i)));
+    await until(() => src.stats().received === 1200);
+    expect(await client.llen('suricata')).toBe(0);
+    expect(ctx.records[0].origin).toEqual({ source: 'eve-redis', position: `redis://127.0.0.1:${port}/suricata` });
+  });
+
+  it('reads an RPUSH list in order too', async () => {
+    await client.rpush('q', eve(1), eve(2), eve(3));
+    const { src, ctx } = make({ key: 'q', push: 'rpush' });
+    await src.start();
+    await until(() => ctx.records.length === 3);
+    expect(ctx.texts()).toEqual([eve(1), eve(2), eve(3)]);
+  });
+
+  it('leaves records in the list when the pipeline fails, and reads them again', async () => {
+    await client.lpush('suricata', eve(1), eve(2));
+    const ctx = recordingContext();
+    ctx.failNext = new Error('store down');
+    const { src } = make({}, ctx);
+    await src.start();
+    await until(() => ctx.records.length === 2);
+    expect(ctx.texts()).toEqual([eve(1), eve(2)]);
+    expect(src.stats().errors).toBe(1);
+    await until(() => src.stats().received === 2);
+    expect(await client.llen('suricata')).toBe(0);
+  });
+
+  it('comes back after Redis restarts and loses nothing', async () => {
+    const { src, ctx } = make({});
+    await src.start();
+    await client.lpush('suricata', eve(1));
+    await until(() => ctx.records.length === 1);
+    await stopRedis(redis);
+    await new Promise((r) => setTimeout(r, 300));
+    redis = await startRedis(port);
+    await client.lpush('suricata', eve(2), eve(3));
+    await until(() => ctx.records.length === 3, 15_000);
+    expect(ctx.texts()).toEqual([eve(1), eve(2), eve(3)]);
+    expect(src.stats().errors).toBeGreaterThan(0);
+  });
+});
+
+describe('redis source, channel mode', () => {
+  it('takes published messages', async () => {
+    const { src, ctx } = make({ mode: 'channel', key: 'eve' });
+    await src.start();
+    // Publish until the subscription is in place (publish answers the number of subscribers).
+    const t0 = Date.now();
+    while ((await client.publish('eve', eve(0))) === 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 1; i < 50; i++) await client.publish('eve', eve(i));
+    await until(() => ctx.records.length === 50);
+    expect(ctx.texts()).toEqual(Array.from({ length: 50 }, (_, i) => eve(i)));
+  });
+});
+
+describe('redis config', () => {
+  it('checks its keys', () => {
+    const c = (x: Partial<SourceConfigBase>) => redisSourceType.check({ type: 'redis', name: 'r', ...x });
+    expect(c({ url: 'http://x' })).toMatch(/^url:/);
+    expect(c({ mode: 'stream' })).toMatch(/^mode:/);
+    expect(c({ key: '' })).toMatch(/^key:/);
+    expect(c({ batch: 0 })).toMatch(/^batch:/);
+    expect(c({ url: 'redis://10.0.0.2:6379/0', key: 'suricata', mode: 'list', push: 'rpush' })).toBeNull();
+  });
+});
