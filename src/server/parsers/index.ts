@@ -15,6 +15,7 @@ import { iptablesParser } from './iptables/parser.js';
 import { fail2banParser } from './fail2ban/parser.js';
 import { dionaeaParser } from './dionaea/parser.js';
 import { opencanaryParser } from './opencanary/parser.js';
+import { cefParser } from './cef/parser.js';
 
 export const PARSERS: readonly Parser[] = [
   suricataEve,
@@ -29,6 +30,7 @@ export const PARSERS: readonly Parser[] = [
   fail2banParser,
   dionaeaParser,
   opencanaryParser,
+  cefParser,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));
