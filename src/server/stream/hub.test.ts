@@ -306,6 +306,24 @@ describe('stream hub over HTTP', () => {
     expect(text).toContain('attackmap_stream_clients{view="analyst"} 1');
   });
 
+  it('keeps sending stats while events flow (they ride along with batches)', async () => {
+    server = await startStreamServer({ hub: { statsMs: 100 } });
+    const c = client(`${server.url}/api/stream`);
+    await c.until(() => c.of('hello').length === 1);
+    for (let i = 0; i < 15; i++) { await server.publish(many(2)); await new Promise((r) => setTimeout(r, 40)); }
+    await c.until(() => c.attackIds().length === 30);
+    expect(c.of('stats').length).toBeGreaterThanOrEqual(3);
+    expect(c.of('stats').at(-1)!.data.counters.total).toBeGreaterThan(0);
+  });
+
+  it('refuses an unknown view with 400', async () => {
+    server = await startStreamServer();
+    const res = await fetch(`${server.url}/api/stream?view=admin`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('FILTER_INVALID');
+    expect(server.hub.clientCount()).toBe(0);
+  });
+
   it('closes gracefully: a retry hint, then the end of every stream', async () => {
     server = await startStreamServer();
     const r1 = raw(`${server.url}/api/stream`);

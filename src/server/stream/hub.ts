@@ -78,6 +78,8 @@ export const REPLAY_PAGE = 500;
 export const MAX_HELD = 20_000;
 /** Longest tick under load, ms: the tick stretches with flush cost, never beyond this. */
 export const MAX_TICK_MS = 100;
+/** Socket writes per second the tick aims to stay within (10,000 clients -> 100 ms ticks). */
+export const WRITE_BUDGET = 100_000;
 /** Reconnection hint sent on connect, ms. */
 export const RETRY_MS = 3000;
 
@@ -139,6 +141,7 @@ export function createHub(deps: HubDeps): Hub {
   let pending: AttackEvent[] = [];
   let tickTimer: NodeJS.Timeout | null = null;
   let lastFlushMs = 0;
+  let statsDue = false;
   let closing = false;
   let nextId = 1;
   let ring: AttackEvent[] = log.recent(ringMax);
@@ -421,7 +424,8 @@ export function createHub(deps: HubDeps): Hub {
     if (!tickTimer) {
       // Under load a tick stretches with the cost of the last flush, so batches grow and the
       // number of writes per second falls, up to MAX_TICK_MS.
-      const delay = Math.min(MAX_TICK_MS, Math.max(cfg.tickMs, Math.round(lastFlushMs * 2)));
+      // Many clients stretch it too, keeping socket writes within WRITE_BUDGET per second.
+      const delay = Math.min(MAX_TICK_MS, Math.max(cfg.tickMs, Math.round(lastFlushMs * 2), Math.ceil((clients.size * 1000) / WRITE_BUDGET)));
       tickTimer = setTimeout(flush, delay);
     }
   }
@@ -439,6 +443,8 @@ export function createHub(deps: HubDeps): Hub {
     if (ring.length > ringMax * 2) ring = ring.slice(ring.length - ringMax);
 
     let publicBatch: AttackEvent[] | null = null;
+    const stats = statsDue ? statsBuffers() : null;
+    statsDue = false;
     for (const g of groups.values()) {
       g.hello = null;
       if (g.clients.size === 0) continue;
@@ -449,8 +455,12 @@ export function createHub(deps: HubDeps): Hub {
       } else {
         sel = g.empty ? batch : batch.filter((e) => matches(g.filter, e));
       }
-      if (sel.length === 0) continue;
-      const buf = encodeAttack(lastId, sel, 'live');
+      if (sel.length === 0) {
+        if (stats) for (const c of g.clients) if (!c.blocked) write(c, stats[g.view](), 0);
+        continue;
+      }
+      const attack = encodeAttack(lastId, sel, 'live');
+      const buf = stats ? Buffer.concat([attack, stats[g.view]()]) : attack;
       for (const c of g.clients) {
         if (c.replay) hold(c, sel, lastId);
         else if (c.dedupeAfter !== null) sendAfterReplay(c, sel, lastId, buf);
@@ -465,27 +475,39 @@ export function createHub(deps: HubDeps): Hub {
 
   // ---- periodic: stats, stall sweep, heartbeat -----------------------------------------------
 
-  const statsTimer = setInterval(() => {
+  /** `stats` messages, serialised once per view for this second. */
+  function statsBuffers(): Record<View, () => Buffer> {
     const snap = counters.snapshot();
-    const byView = new Map<View, Buffer>();
+    const cache: Partial<Record<View, Buffer>> = {};
+    // The counters hold nothing per address, so both views get the same figures; they are still
+    // serialised per view so that a view-specific field can never leak across.
+    const get = (view: View) => () => {
+      let b = cache[view];
+      if (!b) {
+        m.serialisations.inc({ kind: 'stats' });
+        b = cache[view] = Buffer.from(sseMessage('stats', JSON.stringify({ counters: snap })));
+      }
+      return b;
+    };
+    return { public: get('public'), analyst: get('analyst') };
+  }
+
+  function sendStats(): void {
+    statsDue = false;
+    const stats = statsBuffers();
+    for (const c of clients) if (!c.blocked) write(c, stats[c.group.view](), 0);
+  }
+
+  const statsTimer = setInterval(() => {
     const t = now();
     for (const g of groups.values()) g.hello = null;
     for (const c of [...clients]) {
-      if (c.blocked) {
-        if ((c.gap || c.drainWaiter) && t - c.blockedSince > stallMs) dropSlow(c, 'stalled');
-        continue;
-      }
-      const view = c.group.view;
-      let buf = byView.get(view);
-      if (!buf) {
-        // The counters hold nothing per address, so both views get the same figures; they are
-        // still serialised per view so a view-specific field never leaks across.
-        m.serialisations.inc({ kind: 'stats' });
-        buf = Buffer.from(sseMessage('stats', JSON.stringify({ counters: snap })));
-        byView.set(view, buf);
-      }
-      write(c, buf, 0);
+      if (c.blocked && (c.gap || c.drainWaiter) && t - c.blockedSince > stallMs) dropSlow(c, 'stalled');
     }
+    // While events flow, stats ride along with the next batch (one write instead of two per
+    // client); when idle they go out now.
+    statsDue = true;
+    if (!tickTimer) sendStats();
   }, statsMs);
   statsTimer.unref();
 
