@@ -9,6 +9,7 @@ import { parserFor } from '../parsers/index.js';
 import { frameAll } from '../sources/framing.js';
 import { bearerToken, secretsEqual } from './auth.js';
 import { CodedError, type ErrorCode } from '../../event/errors.js';
+import { isValidTimeZone } from '../../event/time.js';
 
 export interface IngestDeps {
   pipeline: Pipeline;
@@ -110,13 +111,15 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
       if (query.format !== undefined) {
         const parser = parserFor(String(query.format));
         if (!parser) return fail(reply, 400, 'INGEST_UNKNOWN_FORMAT', `unknown format ${JSON.stringify(String(query.format).slice(0, 100))}`);
+        const timezone = typeof query.timezone === 'string' && query.timezone ? query.timezone : 'UTC';
+        if (!isValidTimeZone(timezone)) return fail(reply, 400, 'INGEST_BAD_BODY', `timezone: unknown IANA zone ${JSON.stringify(timezone.slice(0, 100))}`);
         const records = frameAll(text, parser.framing);
         const wait = limiter?.take(records.length) ?? 0;
         if (wait > 0) return reply.header('retry-after', String(wait)).code(429).send({ error: { code: 'INGEST_RATE_LIMITED', message: 'ingest rate limit reached' } });
         const sensor = typeof query.sensor === 'string' && query.sensor ? query.sensor.slice(0, 200) : deps.ingest.sensor;
         const result = await deps.pipeline.submitRecords(records, {
           parser,
-          ctx: { now: deps.now(), timezone: typeof query.timezone === 'string' ? query.timezone : 'UTC', sensor, site: query.site },
+          ctx: { now: deps.now(), timezone, sensor, site: typeof query.site === 'string' ? query.site.slice(0, 200) : undefined },
           correlator: undefined,
           source: `http:${parser.name}`,
           position: 'http',
