@@ -16,6 +16,7 @@ import { fail2banParser } from './fail2ban/parser.js';
 import { dionaeaParser } from './dionaea/parser.js';
 import { opencanaryParser } from './opencanary/parser.js';
 import { cefParser } from './cef/parser.js';
+import { ecsParser } from './ecs/parser.js';
 
 export const PARSERS: readonly Parser[] = [
   suricataEve,
@@ -31,6 +32,7 @@ export const PARSERS: readonly Parser[] = [
   dionaeaParser,
   opencanaryParser,
   cefParser,
+  ecsParser,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));

@@ -10,6 +10,7 @@ import { categoryFromName, excerpt, fail, guard, lookupClass, normTransport, par
 import { stripSyslog } from '../syslog/strip.js';
 import { ip as canonical, observer, unspecifiedFor } from '../json/fields.js';
 import { serviceForPort } from '../iptables/ports.js';
+import { categoryFromWords } from '../json/words.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 /** Most extension pairs read from one record; the rest are ignored. */
@@ -88,18 +89,6 @@ const ACTION_WORDS: ReadonlyArray<readonly [RegExp, Action]> = [
   [/^(block(ed)?|den(y|ied)|drop(ped)?|reject(ed)?|prevent(ed)?|quarantined?|reset(-both|-client|-server)?|terminated?)$/i, 'blocked'],
   [/^(allow(ed)?|accept(ed)?|pass(ed)?|permit(ted)?)$/i, 'allowed'],
   [/^(alert(ed)?|detect(ed)?|log(ged)?|monitor(ed)?|notif(y|ied))$/i, 'alert'],
-];
-
-/** Keywords of CEF `cat` and event names → category; first match wins. */
-const CATEGORY_WORDS: ReadonlyArray<readonly [RegExp, Category]> = [
-  [/brute|password guess|login fail|failed login|auth(entication)? fail/i, 'bruteforce'],
-  [/scan|probe|sweep/i, 'scan'],
-  [/malware|trojan|virus|botnet|ransom|\bc2\b|\bcnc\b|command and control|worm|spyware|backdoor/i, 'malware'],
-  [/exploit|overflow|inject|xss|cross-site|traversal|\brce\b|remote code|shellcode|\bcve-\d/i, 'exploit'],
-  [/\bdos\b|ddos|denial of service|flood/i, 'dos'],
-  [/recon|discovery|information leak|enumerat/i, 'recon'],
-  [/reputation|blacklist|blocklist|threat intel|\bioc\b/i, 'intel'],
-  [/policy/i, 'policy'],
 ];
 
 const PROTO_NUMBERS: Readonly<Record<string, string>> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'ipv6-icmp' };
@@ -200,8 +189,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
 function categoryOf(cat: string, name: string): Category {
   const byPrefix = categoryFromName(name);
   if (byPrefix) return byPrefix;
-  const text = `${cat.slice(0, 200)} ${name.slice(0, 300)}`;
-  const byWord = CATEGORY_WORDS.find(([re]) => re.test(text))?.[1];
+  const byWord = categoryFromWords(`${cat.slice(0, 200)} ${name.slice(0, 300)}`);
   if (byWord) return byWord;
   const byClass = lookupClass(cat)?.category;
   return byClass ?? 'other';
