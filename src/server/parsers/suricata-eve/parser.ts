@@ -96,9 +96,9 @@ function parseEve(record: string, ctx: ParseContext): ParseResult {
 
   if (o.src_ip === undefined) return fail('PARSE_MISSING_FIELD', 'src_ip is missing');
   if (o.dest_ip === undefined) return fail('PARSE_MISSING_FIELD', 'dest_ip is missing');
-  const src = typeof o.src_ip === 'string' ? canonicalIp(o.src_ip) : null;
+  let src = typeof o.src_ip === 'string' ? canonicalIp(o.src_ip) : null;
   if (src === null) return fail('PARSE_BAD_IP', `bad src_ip: ${excerpt(o.src_ip)}`);
-  const dst = typeof o.dest_ip === 'string' ? canonicalIp(o.dest_ip) : null;
+  let dst = typeof o.dest_ip === 'string' ? canonicalIp(o.dest_ip) : null;
   if (dst === null) return fail('PARSE_BAD_IP', `bad dest_ip: ${excerpt(o.dest_ip)}`);
   let srcPort: number | null = null;
   let dstPort: number | null = null;
@@ -112,6 +112,18 @@ function parseEve(record: string, ctx: ParseContext): ParseResult {
   }
 
   const alert = isObj(o.alert) ? o.alert : undefined;
+  // Rules with the `target:` keyword make Suricata name the attacker and the target
+  // (alert.source / alert.target). When they say the flow's destination is the attacker
+  // (a malicious reply, a C2 answer), swap so that source is the attacker. Only a swap of the
+  // two flow addresses is accepted, never a third address.
+  if (alert && isObj(alert.source) && isObj(alert.target)) {
+    const aSrc = typeof alert.source.ip === 'string' ? canonicalIp(alert.source.ip) : null;
+    const aDst = typeof alert.target.ip === 'string' ? canonicalIp(alert.target.ip) : null;
+    if (aSrc === dst && aDst === src && src !== dst) {
+      [src, dst] = [dst, src];
+      [srcPort, dstPort] = [dstPort, srcPort];
+    }
+  }
   const details: Record<string, string | number> = {};
   let rule: IngestEvent['rule'];
   let category: IngestEvent['category'];
