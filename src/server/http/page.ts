@@ -25,8 +25,8 @@ export function registerPageRoutes(app: FastifyInstance, webDir = WEB_DIR): void
     app.get('/', async (_req, reply) => reply.code(503).type('text/plain').send('The page is not built: run `npm run build`.\n'));
     return;
   }
-  app.register(fastifyStatic, { root: webDir, prefix: '/', index: ['index.html'], cacheControl: false, setHeaders(res: any, path: string) {
+  app.register(fastifyStatic, { root: webDir, prefix: '/', index: ['index.html'], cacheControl: false, setHeaders(reply: { header(name: string, value: string): unknown }, path: string) {
     // Hashed assets never change; the HTML must be revalidated so a new build is picked up.
-    res.setHeader('cache-control', /\/assets\//.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    reply.header('cache-control', /\/assets\//.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
   } });
 }
