@@ -1,0 +1,13 @@
+import { chromium } from 'playwright-core';
+const [url, out, w, h, wait] = process.argv.slice(2);
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--disable-gpu','--disable-quic','--no-first-run','--disable-background-networking','--disable-component-update','--disable-sync'] });
+const p = await b.newPage({ viewport: { width: Number(w||1920), height: Number(h||1080) } });
+const errs = [];
+p.on('console', (m) => { if (m.type() === 'error' || m.type()==='warning') errs.push(m.text()); });
+p.on('pageerror', (e) => errs.push('PAGEERROR ' + e.message));
+await p.goto(url);
+await p.waitForTimeout(Number(wait||6000));
+await p.screenshot({ path: out });
+console.log(JSON.stringify(await p.evaluate(() => window.__attackmap?.state)));
+console.log(errs.join('\n'));
+await b.close();

@@ -1,0 +1,106 @@
+/**
+ * The basemap canvas: ocean, graticule, countries (coloured by choropleth class), borders and
+ * sites. Outlines are turned into Path2D once per projection; a repaint happens only when the view,
+ * the theme, the size or a choropleth class changes, never per frame.
+ */
+import { geoGraticule10, geoPath, type GeoProjection } from 'd3-geo';
+import { feature, mesh } from 'topojson-client';
+import type { Topology, GeometryCollection } from 'topojson-specification';
+import type { Theme } from '../palette.js';
+import type { Site } from '../types.js';
+import type { ChoroplethDraw } from './layers/choropleth.js';
+import type { ViewTransform } from './view.js';
+
+type Countries = Topology<{ countries: GeometryCollection<{ name: string }> }>;
+
+export interface World { topo: Countries }
+
+/** Fetches the world outlines (world-atlas countries-50m TopoJSON, served beside the page). */
+export async function loadWorld(url: string): Promise<World> {
+  const res = await fetch(url, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`world outlines: HTTP ${res.status}`);
+  return { topo: (await res.json()) as Countries };
+}
+
+interface Projected {
+  sphere: Path2D;
+  graticule: Path2D;
+  borders: Path2D;
+  countries: { key: string; path: Path2D }[];
+}
+
+function project(world: World, proj: GeoProjection): Projected {
+  const fc = feature(world.topo, world.topo.objects.countries);
+  const make = (obj: Parameters<ReturnType<typeof geoPath>>[0]) => {
+    const p = new Path2D();
+    geoPath(proj, p as unknown as CanvasRenderingContext2D)(obj);
+    return p;
+  };
+  return {
+    sphere: make({ type: 'Sphere' }),
+    graticule: make(geoGraticule10()),
+    borders: make(mesh(world.topo, world.topo.objects.countries, (a, b) => a !== b)),
+    countries: fc.features.map((f) => ({ key: f.id !== undefined ? String(f.id) : `name:${f.properties?.name ?? ''}`, path: make(f) })),
+  };
+}
+
+export class Basemap {
+  private projected: Projected | null = null;
+  private byClass: Path2D[] = [];
+  private classSig = '';
+
+  constructor(private canvas: HTMLCanvasElement, private world: World) {}
+
+  /** Re-projects outlines for a new projection (after a resize). */
+  setProjection(proj: GeoProjection): void {
+    this.projected = project(this.world, proj);
+    this.classSig = '\0';
+  }
+
+  private group(ch: ChoroplethDraw, classes: number): void {
+    if (!this.projected || ch.signature === this.classSig) return;
+    this.byClass = Array.from({ length: classes + 1 }, () => new Path2D());
+    for (const c of this.projected.countries) this.byClass[ch.classes.get(c.key) ?? 0].addPath(c.path);
+    this.classSig = ch.signature;
+  }
+
+  /** Paints everything; sizes in CSS px, `dpr` device pixels per CSS px. */
+  draw(view: ViewTransform, dpr: number, theme: Theme, ch: ChoroplethDraw, sites: { site: Site; xy: [number, number] }[]): void {
+    const p = this.projected;
+    const ctx = this.canvas.getContext('2d');
+    if (!p || !ctx) return;
+    this.group(ch, theme.ramp.length);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.tx, dpr * view.ty);
+    ctx.fillStyle = theme.ocean;
+    ctx.fill(p.sphere);
+    ctx.strokeStyle = theme.graticule;
+    ctx.lineWidth = 1 / view.k;
+    ctx.stroke(p.graticule);
+    for (let c = 0; c < this.byClass.length; c++) {
+      ctx.fillStyle = c === 0 ? theme.land : theme.ramp[Math.min(c, theme.ramp.length) - 1];
+      ctx.fill(this.byClass[c]);
+    }
+    ctx.strokeStyle = theme.border;
+    ctx.lineWidth = 0.6 / view.k;
+    ctx.stroke(p.borders);
+    // Sites: a square and a label, in screen pixels so they stay legible at any zoom.
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const fontPx = Math.max(11, Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.85));
+    ctx.font = `600 ${fontPx}px system-ui, sans-serif`;
+    ctx.textBaseline = 'middle';
+    for (const { site, xy } of sites) {
+      const x = xy[0] * view.k + view.tx, y = xy[1] * view.k + view.ty;
+      ctx.fillStyle = theme.siteHalo;
+      ctx.fillRect(x - 5, y - 5, 10, 10);
+      ctx.fillStyle = theme.siteFill;
+      ctx.fillRect(x - 3.5, y - 3.5, 7, 7);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = theme.siteHalo;
+      ctx.strokeText(site.name, x + 8, y);
+      ctx.fillStyle = theme.siteText;
+      ctx.fillText(site.name, x + 8, y);
+    }
+  }
+}

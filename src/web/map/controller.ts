@@ -1,0 +1,142 @@
+/**
+ * The map on screen: two stacked canvases (basemap below, arcs above), sized to the box and the
+ * device pixel ratio, with wheel zoom, drag pan and double-click reset. It owns no clock: the
+ * page's single animation loop calls `frame(now)`.
+ */
+import type { GeoProjection } from 'd3-geo';
+import type { Theme } from '../palette.js';
+import type { Site } from '../types.js';
+import { Basemap, type World } from './basemap.js';
+import { ArcPool, buildArcs, type ArcInput } from './layers/arcs.js';
+import { buildChoropleth, type ChoroplethDraw } from './layers/choropleth.js';
+import { drawArcs } from './render.js';
+import { clampView, fitProjection, projectBase, toScreen, zoomAt, type ViewTransform } from './view.js';
+import type { LonLat } from './geo.js';
+
+export class MapController {
+  readonly pool: ArcPool;
+  private proj: GeoProjection;
+  private basemap: Basemap | null = null;
+  private view: ViewTransform = { k: 1, tx: 0, ty: 0 };
+  private w = 1;
+  private h = 1;
+  private dpr = 1;
+  private baseDirty = true;
+  private choro: ChoroplethDraw = { max: 0, classes: new Map(), signature: '' };
+  private sites: Site[] = [];
+  private siteXY: { site: Site; xy: [number, number] }[] = [];
+  private fontPx = 13;
+  /** Arcs canvas has something on it (so an idle frame can skip clearing it). */
+  private painted = false;
+
+  constructor(private box: HTMLElement, private baseCanvas: HTMLCanvasElement, private arcCanvas: HTMLCanvasElement,
+    private theme: Theme, budget: number, public reducedMotion: boolean) {
+    this.pool = new ArcPool(budget);
+    this.proj = fitProjection(1, 1);
+    this.resize();
+    new ResizeObserver(() => this.resize()).observe(box);
+    this.bindPointer();
+  }
+
+  setWorld(world: World): void {
+    this.basemap = new Basemap(this.baseCanvas, world);
+    this.basemap.setProjection(this.proj);
+    this.baseDirty = true;
+  }
+
+  setTheme(t: Theme): void { this.theme = t; this.baseDirty = true; this.painted = true; }
+
+  setSites(sites: Site[]): void { this.sites = sites; this.placeSites(); this.baseDirty = true; }
+
+  /** Updates the choropleth from counts by alpha-2 country; repaints only if a class changed. */
+  setCountryCounts(counts: Iterable<[string, number]>): ChoroplethDraw {
+    const c = buildChoropleth(counts);
+    if (c.signature !== this.choro.signature) this.baseDirty = true;
+    this.choro = c;
+    return c;
+  }
+
+  /** Offers arcs for new events at `now` (ms, performance.now() clock). */
+  offer(inputs: ArcInput[], now: number): void {
+    if (inputs.length) this.pool.offer(inputs, now, (ll) => projectBase(this.proj, ll));
+  }
+
+  /** Page coordinates (CSS px) of a place: the test hook and anything positioning HTML over the map. */
+  projectToPage(lon: number, lat: number): [number, number] | null {
+    const b = projectBase(this.proj, [lon, lat] as LonLat);
+    if (!b) return null;
+    const [x, y] = toScreen(this.view, b[0], b[1]);
+    const r = this.box.getBoundingClientRect();
+    return [r.left + x, r.top + y];
+  }
+
+  /** One frame at `now` (ms, the animation clock). */
+  frame(now: number): void {
+    if (this.baseDirty && this.basemap) {
+      this.baseDirty = false;
+      this.basemap.draw(this.view, this.dpr, this.theme, this.choro, this.siteXY);
+    }
+    this.pool.expire(now);
+    if (this.pool.items.length === 0 && !this.painted) return;
+    const list = buildArcs(this.pool, now, { reducedMotion: this.reducedMotion });
+    drawArcs(this.arcCanvas, list, this.view, this.dpr, this.theme, this.fontPx);
+    this.painted = this.pool.items.length > 0;
+  }
+
+  private resize(): void {
+    const r = this.box.getBoundingClientRect();
+    const w = Math.max(1, Math.round(r.width)), h = Math.max(1, Math.round(r.height));
+    const dpr = Math.min(3, window.devicePixelRatio || 1);
+    if (w === this.w && h === this.h && dpr === this.dpr) return;
+    this.w = w; this.h = h; this.dpr = dpr;
+    for (const c of [this.baseCanvas, this.arcCanvas]) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+    }
+    this.proj = fitProjection(w, h);
+    this.basemap?.setProjection(this.proj);
+    this.placeSites();
+    // Arcs keep base coordinates of the old projection: drop them rather than draw them misplaced.
+    this.pool.clear();
+    this.view = { k: 1, tx: 0, ty: 0 };
+    this.fontPx = Math.max(11, Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.8));
+    this.baseDirty = true;
+    this.painted = true;
+  }
+
+  private placeSites(): void {
+    this.siteXY = [];
+    for (const s of this.sites) {
+      const xy = projectBase(this.proj, [s.lon, s.lat]);
+      if (xy) this.siteXY.push({ site: s, xy });
+    }
+  }
+
+  private setView(v: ViewTransform): void {
+    this.view = clampView(v, this.w, this.h);
+    this.baseDirty = true;
+    this.painted = true;
+  }
+
+  private bindPointer(): void {
+    const c = this.arcCanvas;
+    c.addEventListener('wheel', (e) => {
+      e.preventDefault();
+      const r = c.getBoundingClientRect();
+      this.setView(zoomAt(this.view, Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top));
+    }, { passive: false });
+    let drag: { x: number; y: number; v: ViewTransform } | null = null;
+    c.addEventListener('pointerdown', (e) => {
+      drag = { x: e.clientX, y: e.clientY, v: this.view };
+      c.setPointerCapture(e.pointerId);
+    });
+    c.addEventListener('pointermove', (e) => {
+      if (!drag) return;
+      this.setView({ k: drag.v.k, tx: drag.v.tx + e.clientX - drag.x, ty: drag.v.ty + e.clientY - drag.y });
+    });
+    const end = () => { drag = null; };
+    c.addEventListener('pointerup', end);
+    c.addEventListener('pointercancel', end);
+    c.addEventListener('dblclick', () => this.setView({ k: 1, tx: 0, ty: 0 }));
+  }
+}

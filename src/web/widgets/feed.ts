@@ -1,0 +1,106 @@
+/**
+ * The live feed: a virtualised list. A fixed pool of row elements is created once and re-filled
+ * (textContent) from the ring buffer when the list changes or scrolls, at most once per repaint.
+ * Newest first; pausing freezes a copy of the rows shown (bounded by the ring's capacity).
+ */
+import type { AttackEvent } from '../types.js';
+import { el, fmtTime, setText } from './dom.js';
+
+interface Row { root: HTMLElement; time: HTMLElement; cat: HTMLElement; src: HTMLElement; dst: HTMLElement; rule: HTMLElement; idx: number }
+
+export interface FeedSource { size: number; newest(i: number): AttackEvent | undefined }
+
+/** Source column text: country code and address (public view shows a /24 or /48). */
+export function sourceText(e: AttackEvent): string {
+  const cc = e.source.geo?.country ?? (e.source.geoReason ? e.source.geoReason.slice(0, 4) : '??');
+  return `${cc} ${e.source.ip}`;
+}
+
+/** Target column text: the sensor's site, else the target's country and port. */
+export function targetText(e: AttackEvent): string {
+  if (!e.destination.geo && (e.category === 'intel' || e.destination.range === 'unspecified')) return 'no target (intel)';
+  const site = e.destination.geo?.site ?? e.observer.site;
+  const port = e.destination.port !== undefined ? `:${e.destination.port}` : '';
+  if (site) return `${site}${port}`;
+  const cc = e.destination.geo?.country;
+  return `${cc ? `${cc} ` : ''}${e.destination.ip}${port}`;
+}
+
+export class FeedView {
+  private rows: Row[] = [];
+  private rowH = 24;
+  private frozen: AttackEvent[] | null = null;
+  private dirty = true;
+  private selectedId: string | undefined;
+
+  constructor(private box: HTMLElement, private spacer: HTMLElement, private onSelect: (e: AttackEvent) => void) {
+    box.addEventListener('scroll', () => { this.dirty = true; }, { passive: true });
+    box.addEventListener('click', (ev) => {
+      const r = (ev.target as HTMLElement).closest<HTMLElement>('.row');
+      if (!r) return;
+      const row = this.rows.find((x) => x.root === r);
+      const e = row ? this.at(row.idx) : undefined;
+      if (e) { this.selectedId = e.id; this.onSelect(e); this.dirty = true; }
+    });
+  }
+
+  get paused(): boolean { return this.frozen !== null; }
+
+  setPaused(p: boolean, source: FeedSource): void {
+    this.frozen = p ? Array.from({ length: source.size }, (_, i) => source.newest(i) as AttackEvent) : null;
+    this.dirty = true;
+  }
+
+  /** Marks the list changed (new events); the next `render` repaints. */
+  touch(): void { if (!this.frozen) this.dirty = true; }
+
+  /** Makes the pool fit the box height (called on resize; the only time rows are created). */
+  layout(): void {
+    const probe = this.rows[0]?.root;
+    const fs = parseFloat(getComputedStyle(this.box).fontSize) || 14;
+    this.rowH = probe ? probe.offsetHeight || Math.round(fs * 2.9) : Math.round(fs * 2.9);
+    const need = Math.ceil(this.box.clientHeight / this.rowH) + 2;
+    while (this.rows.length < need) {
+      const root = el('div', 'row');
+      root.setAttribute('role', 'button');
+      const time = el('span', 'c-time'), cat = el('span', 'c-cat'), src = el('span', 'c-src'), dst = el('span', 'c-dst'), rule = el('span', 'c-rule');
+      root.append(time, cat, src, dst, rule);
+      this.box.append(root);
+      this.rows.push({ root, time, cat, src, dst, rule, idx: -1 });
+    }
+    this.dirty = true;
+  }
+
+  private source: FeedSource = { size: 0, newest: () => undefined };
+  private at(i: number): AttackEvent | undefined { return this.frozen ? this.frozen[i] : this.source.newest(i); }
+
+  /** Repaints when dirty. Returns true when it touched the DOM. */
+  render(source: FeedSource): boolean {
+    this.source = source;
+    if (!this.dirty) return false;
+    this.dirty = false;
+    const size = this.frozen ? this.frozen.length : source.size;
+    const h = size * this.rowH;
+    if (this.spacer.style.height !== `${h}px`) this.spacer.style.height = `${h}px`;
+    const first = Math.max(0, Math.floor(this.box.scrollTop / this.rowH));
+    for (let r = 0; r < this.rows.length; r++) {
+      const row = this.rows[r];
+      const i = first + r;
+      const e = i < size ? this.at(i) : undefined;
+      row.idx = i;
+      if (!e) { row.root.hidden = true; continue; }
+      row.root.hidden = false;
+      row.root.style.transform = `translateY(${i * this.rowH}px)`;
+      row.root.dataset.cat = e.category;
+      row.root.dataset.sev = e.severity;
+      row.root.classList.toggle('sel', e.id === this.selectedId);
+      setText(row.time, fmtTime(e.time));
+      setText(row.cat, e.category);
+      setText(row.src, sourceText(e));
+      setText(row.dst, targetText(e));
+      setText(row.rule, e.rule.name);
+      row.root.title = `${e.severity} ${e.category}: ${e.rule.name}`;
+    }
+    return true;
+  }
+}
