@@ -17,6 +17,7 @@ import { dionaeaParser } from './dionaea/parser.js';
 import { opencanaryParser } from './opencanary/parser.js';
 import { cefParser } from './cef/parser.js';
 import { ecsParser } from './ecs/parser.js';
+import { jsonParser } from './json/parser.js';
 
 export const PARSERS: readonly Parser[] = [
   suricataEve,
@@ -33,6 +34,7 @@ export const PARSERS: readonly Parser[] = [
   opencanaryParser,
   cefParser,
   ecsParser,
+  jsonParser,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));
