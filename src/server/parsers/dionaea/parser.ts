@@ -31,8 +31,12 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   if (type === 'listen') return skip('listen: the honeypot opened a port');
   if (type === 'connect') return skip('connect: an outbound connection by the honeypot');
 
+  if (o.src_ip === undefined && (o.source_ip !== undefined || o.hpfeed_id !== undefined)) {
+    return fail('PARSE_NO_MATCH', 'an MHN/mnemosyne export (source_ip, $date), not dionaea log_json');
+  }
+  if (o.timestamp === undefined) return fail('PARSE_MISSING_FIELD', 'timestamp is missing');
   const ts = str(o.timestamp);
-  if (!ts) return fail('PARSE_MISSING_FIELD', 'timestamp is missing');
+  if (!ts) return fail('PARSE_BAD_TIME', `timestamp is not ISO-8601 text: ${excerpt(o.timestamp)}`);
   const epoch = parseIsoLike(ts, ctx.timezone);
   const time = epoch === null ? null : toIso(epoch);
   if (!time) return fail('PARSE_BAD_TIME', `timestamp is not ISO-8601: ${excerpt(ts)}`);
