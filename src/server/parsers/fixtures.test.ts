@@ -8,6 +8,8 @@
  * The folder name is the format name. Expected files are written by hand (or with
  * UPDATE_FIXTURES=1, then read and checked line by line before committing): this test never
  * generates what it compares against. Every emitted event must also pass validateIngest.
+ * Rewrite only your own format's files:
+ *   UPDATE_FIXTURES=1 npx vitest run src/server/parsers/fixtures.test.ts -t <format>
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
