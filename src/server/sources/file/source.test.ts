@@ -126,6 +126,7 @@ describe('file source', () => {
     const srcA = fileSourceType.create(cfg(f, { startAt: 'end' }), a) as FileSource;
     // The first start of a fresh install honours startAt; later ones resume from the state.
     await srcA.start();
+    await srcA.pollOnce();
     await srcA.stop();
     expect(a.texts()).toEqual([]);
     appendFileSync(f, eve(3).slice(15) + '\n' + eve(4) + '\n');

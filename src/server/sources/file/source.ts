@@ -111,8 +111,8 @@ export class FileSource implements Source {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.pollOnce();
-    this.schedule(this.opts.pollMs);
+    // The first poll runs in the background: a large backlog must not hold up the server's start.
+    this.schedule(0);
   }
 
   /** One poll over every matching file; exposed for tests and benchmarks. */
