@@ -33,18 +33,41 @@ export function parseObject(record: string): { ok: true; value: JsonObject } | {
  * literal key wins at each level. Undefined when absent.
  */
 export function getPath(obj: unknown, path: string): unknown {
-  const parts = path.split('.');
-  if (parts.length > MAX_PATH_PARTS) return undefined;
-  return walk(obj, parts);
+  const keys = candidateKeys(path);
+  return keys ? walk(obj, keys, 0) : undefined;
 }
 
-function walk(o: unknown, parts: string[]): unknown {
-  if (parts.length === 0) return o;
+/**
+ * For each start part i, the literal keys parts[i..j] joined with dots, longest first. Built
+ * once per path: paths come from code and config, so the cache stays small (bounded anyway).
+ */
+const keyCache = new Map<string, string[][]>();
+const MAX_CACHED_PATHS = 1024;
+
+function candidateKeys(path: string): string[][] | null {
+  let keys = keyCache.get(path);
+  if (keys) return keys;
+  const parts = path.split('.');
+  if (parts.length > MAX_PATH_PARTS) return null;
+  keys = parts.map((_, i) => {
+    const out: string[] = [];
+    for (let j = parts.length; j > i; j--) out.push(parts.slice(i, j).join('.'));
+    return out;
+  });
+  if (keyCache.size >= MAX_CACHED_PATHS) keyCache.clear();
+  keyCache.set(path, keys);
+  return keys;
+}
+
+function walk(o: unknown, keys: string[][], i: number): unknown {
+  if (i === keys.length) return o;
   if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
-  for (let k = parts.length; k >= 1; k--) {
-    const key = parts.slice(0, k).join('.');
+  const here = keys[i];
+  for (let k = 0; k < here.length; k++) {
+    const key = here[k];
     if (Object.prototype.hasOwnProperty.call(o, key)) {
-      const r = walk((o as JsonObject)[key], parts.slice(k));
+      // here[k] spans parts i .. i + (here.length - k) - 1.
+      const r = walk((o as JsonObject)[key], keys, i + here.length - k);
       if (r !== undefined) return r;
     }
   }
