@@ -4,11 +4,11 @@
  * unescaped spaces (a value runs to the next ` key=`). See README.md.
  */
 import type { Action, Category, IngestEvent, Severity } from '../../../event/schema.js';
-import { inferYear, parseIsoLike, toIso, zonedToEpoch } from '../../../event/time.js';
+import { inferYear, parseIsoLike, zonedToEpoch } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import { categoryFromName, excerpt, fail, guard, lookupClass, normTransport, parsePort, skip } from '../common/index.js';
 import { stripSyslog } from '../syslog/strip.js';
-import { ip as canonical, observer, unspecifiedFor } from '../json/fields.js';
+import { epochToIso, ip as canonical, observer, unspecifiedFor } from '../json/fields.js';
 import { serviceForPort } from '../iptables/ports.js';
 import { categoryFromWords } from '../json/words.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
@@ -100,7 +100,11 @@ const CEF_DATE = /^([A-Za-z]{3}) +(\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})
 /** Epoch ms of a CEF time value (rt/start/end), or null. Zone-less forms read in `tz`. */
 export function cefTime(text: string, ctx: Pick<ParseContext, 'now' | 'timezone'>): number | null {
   const t = text.trim();
-  if (/^\d{10,13}$/.test(t)) return t.length === 13 ? Number(t) : Number(t) * 1000;
+  if (/^\d{9,13}$/.test(t)) {
+    // Seconds below 1e11 (until the year 5138), milliseconds above.
+    const n = Number(t);
+    return n >= 1e11 ? n : n * 1000;
+  }
   const iso = parseIsoLike(t, ctx.timezone);
   if (iso !== null) return iso;
   const m = CEF_DATE.exec(t);
@@ -143,7 +147,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   }
   if (epoch === null && head?.time !== undefined) epoch = head.time;
   if (epoch === null) return fail('PARSE_MISSING_FIELD', 'no time: neither rt/start/end nor a syslog header');
-  const time = toIso(epoch);
+  const time = epochToIso(epoch);
   if (!time) return fail('PARSE_BAD_TIME', 'the time is out of range');
 
   const srcText = e.get('src') ?? e.get('c6a2');

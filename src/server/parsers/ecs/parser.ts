@@ -5,10 +5,10 @@
  */
 import type { Action, Category, IngestEvent, Severity } from '../../../event/schema.js';
 import { SEVERITIES } from '../../../event/schema.js';
-import { parseIsoLike, toIso } from '../../../event/time.js';
+import { parseIsoLike } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import { categorize, excerpt, fail, guard, normTransport, severityFromPriority, skip } from '../common/index.js';
-import { getPath, ip as canonical, observer, parseObject, port, unspecifiedFor, type JsonObject } from '../json/fields.js';
+import { epochToIso, getPath, ip as canonical, observer, parseObject, port, unspecifiedFor, type JsonObject } from '../json/fields.js';
 import { serviceForPort } from '../iptables/ports.js';
 import { categoryFromWords } from '../json/words.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
@@ -132,7 +132,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   const ts = text(o, '@timestamp') ?? text(o, 'event.created');
   if (!ts) return fail('PARSE_MISSING_FIELD', '@timestamp is missing');
   const epoch = parseIsoLike(ts, ctx.timezone) ?? (/^\d{10,13}$/.test(ts) ? Number(ts) * (ts.length === 13 ? 1 : 1000) : null);
-  const time = epoch === null ? null : toIso(epoch);
+  const time = epoch === null ? null : epochToIso(epoch);
   if (!time) return fail('PARSE_BAD_TIME', `@timestamp is not ISO-8601: ${excerpt(ts)}`);
 
   const sport = port(getPath(o, 'source.port'));

@@ -3,6 +3,7 @@
  * and the destination rule shared by every sensor that logs attacks against itself.
  */
 import { canonicalIp } from '../../../event/ip.js';
+import { toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import type { ParseContext, ParseResult } from '../types.js';
 import { parsePort } from '../common/index.js';
@@ -122,4 +123,15 @@ export function observer(name: string | undefined, product: string, ctx: ParseCo
 export function putDetail(d: Record<string, string | number>, key: string, v: unknown): void {
   if (typeof v === 'string') d[key] = clip(v);
   else if (typeof v === 'number' && Number.isFinite(v)) d[key] = v;
+}
+
+/** Latest instant an event may carry: 9999-12-31T23:59:59.999Z (four-digit years only). */
+const MAX_EPOCH_MS = 253_402_300_799_999;
+
+/**
+ * ISO-8601 UTC text for epoch milliseconds, or null outside 1970..9999: an epoch number in the
+ * wrong unit (seconds read as milliseconds or the reverse) must fail, not become year 26442.
+ */
+export function epochToIso(ms: number): string | null {
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_EPOCH_MS ? toIso(ms) : null;
 }

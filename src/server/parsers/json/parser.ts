@@ -5,10 +5,10 @@
  */
 import type { Action, Category, IngestEvent, Severity } from '../../../event/schema.js';
 import { ACTIONS, CATEGORIES, SEVERITIES } from '../../../event/schema.js';
-import { parseIsoLike, toIso } from '../../../event/time.js';
+import { parseIsoLike } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import { excerpt, fail, guard, normTransport } from '../common/index.js';
-import { getPath, ip as canonical, observer, parseObject, port, unspecifiedFor } from './fields.js';
+import { epochToIso, getPath, ip as canonical, observer, parseObject, port, unspecifiedFor } from './fields.js';
 import { serviceForPort } from '../iptables/ports.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -166,7 +166,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   const t = at('time');
   if (t === undefined || t === null || t === '') return fail('PARSE_MISSING_FIELD', `${m.paths.time} (time) is missing`);
   const epoch = readTime(t, m.timeFormat, ctx.timezone);
-  const time = epoch === null ? null : toIso(epoch);
+  const time = epoch === null ? null : epochToIso(epoch);
   if (!time) return fail('PARSE_BAD_TIME', `${m.paths.time} is not a time: ${excerpt(t)}`);
 
   const srcRaw = at('sourceIp');
