@@ -141,6 +141,7 @@ export function createHub(deps: HubDeps): Hub {
   let pending: AttackEvent[] = [];
   let tickTimer: NodeJS.Timeout | null = null;
   let lastFlushMs = 0;
+  let lastFlushAt = -Infinity;
   let statsDue = false;
   let closing = false;
   let nextId = 1;
@@ -298,6 +299,8 @@ export function createHub(deps: HubDeps): Hub {
     const socket = (req.socket ?? null) as Socket | null;
     socket?.setNoDelay(true);
     socket?.setTimeout(0);
+    // Finds peers that vanished without a FIN while the stream is idle.
+    socket?.setKeepAlive(true, 60_000);
     res.writeHead(200, SSE_HEADERS);
 
     const g = groupFor(opts.view, opts.filter);
@@ -422,11 +425,13 @@ export function createHub(deps: HubDeps): Hub {
     for (const e of events) pending.push(e);
     if (pending.length >= MAX_PENDING) { flush(); return; }
     if (!tickTimer) {
-      // Under load a tick stretches with the cost of the last flush, so batches grow and the
-      // number of writes per second falls, up to MAX_TICK_MS.
-      // Many clients stretch it too, keeping socket writes within WRITE_BUDGET per second.
-      const delay = Math.min(MAX_TICK_MS, Math.max(cfg.tickMs, Math.round(lastFlushMs * 2), Math.ceil((clients.size * 1000) / WRITE_BUDGET)));
-      tickTimer = setTimeout(flush, delay);
+      // A tick is the shortest time between two flushes, not a wait: an event arriving after a
+      // quiet spell goes out at once, and only a steady flow is batched. Under load a tick
+      // stretches with the cost of the last flush, so batches grow and the number of writes
+      // per second falls; many clients stretch it too, keeping socket writes within
+      // WRITE_BUDGET per second; never beyond MAX_TICK_MS.
+      const tick = Math.min(MAX_TICK_MS, Math.max(cfg.tickMs, Math.round(lastFlushMs * 2), Math.ceil((clients.size * 1000) / WRITE_BUDGET)));
+      tickTimer = setTimeout(flush, Math.max(0, lastFlushAt + tick - performance.now()));
     }
   }
 
@@ -434,6 +439,7 @@ export function createHub(deps: HubDeps): Hub {
     if (tickTimer) { clearTimeout(tickTimer); tickTimer = null; }
     if (pending.length === 0) return;
     const t0 = performance.now();
+    lastFlushAt = t0;
     const batch = pending;
     pending = [];
     const lastId = batch[batch.length - 1].id;
