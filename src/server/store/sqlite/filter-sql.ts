@@ -3,7 +3,11 @@
  * in stream/filter.ts (a test checks the two agree on generated events).
  */
 import { CATEGORIES, severityRank } from '../../../event/schema.js';
+import type Database from 'better-sqlite3';
 import type { EventFilter } from '../../stream/filter.js';
+import { DAY, DIMS, LEVELS, type DimName } from './schema.js';
+
+const DAY_MS = LEVELS[DAY];
 
 type Cond = (f: EventFilter) => { sql: string; params: unknown[] } | null;
 
@@ -35,18 +39,42 @@ export function filterSql(f: EventFilter): { sql: string; params: unknown[] } {
   return { sql, params };
 }
 
-/**
- * The secondary index worth seeking for a page in id order: a filter on exactly one value of an
- * indexed column reads that value's rows in id order, however rare it is. Most selective first.
- */
-const SEEK_INDEXES: [keyof EventFilter, string][] = [
-  ['asns', 'events_asn'], ['srcCountries', 'events_country'], ['ports', 'events_port'], ['sensors', 'events_sensor'],
+/** Indexed filter fields, the index, and the rollup dimension that estimates how many rows match. */
+const SEEK_INDEXES: { field: keyof EventFilter; index: string; dim: DimName }[] = [
+  { field: 'asns', index: 'events_asn', dim: 'asn' },
+  { field: 'srcCountries', index: 'events_country', dim: 'srcCountry' },
+  { field: 'ports', index: 'events_port', dim: 'port' },
+  { field: 'sensors', index: 'events_sensor', dim: 'sensor' },
 ];
 
-export function seekIndex(f: EventFilter): string | null {
-  for (const [key, index] of SEEK_INDEXES) {
-    const v = f[key] as unknown[] | undefined;
-    if (v && v.length === 1) return index;
+/** Below this share of the window's events, reading matches through an index beats a scan. */
+const SEEK_SHARE = 0.05;
+
+/**
+ * How to read a filtered window: `INDEXED BY <index>` or `NOT INDEXED` (a scan of the window's id
+ * range along the primary key). The day rollups estimate each indexed field's share of the
+ * window; the rarest one under SEEK_SHARE wins. For a page in id order a one-value index is read
+ * in id order and stops at the limit, so it is taken whatever its share; several values are read
+ * and then sorted, which only pays when they are rare. `ordered` says the caller needs id order.
+ */
+export function readPlan(db: Database.Database, f: EventFilter, from: number, to: number, ordered: boolean): string {
+  const candidates = SEEK_INDEXES.filter(({ field }) => ((f[field] as unknown[] | undefined)?.length ?? 0) > 0);
+  if (candidates.length === 0) return 'NOT INDEXED';
+  const dayFrom = Math.floor(from / DAY_MS) * DAY_MS;
+  const total = (db.prepare('SELECT sum(cnt) FROM r_tot WHERE level = ? AND bucket >= ? AND bucket < ?').pluck()
+    .get(DAY, dayFrom, to) as number | null) ?? 0;
+  let best: { index: string; share: number } | null = null;
+  for (const c of candidates) {
+    const keys = (f[c.field] as unknown[]).map(String);
+    const n = (db.prepare(`SELECT sum(cnt) FROM r_dim WHERE level = ? AND dim = ? AND bucket >= ? AND bucket < ? AND key IN (${keys.map(() => '?').join(',')})`)
+      .pluck().get(DAY, DIMS.indexOf(c.dim), dayFrom, to, ...keys) as number | null) ?? 0;
+    const share = total > 0 ? n / total : 0;
+    if (!best || share < best.share) best = { index: c.index, share };
   }
-  return null;
+  if (best && best.share < SEEK_SHARE) return `INDEXED BY ${best.index}`;
+  if (ordered) {
+    const single = candidates.find(({ field }) => (f[field] as unknown[]).length === 1);
+    if (single) return `INDEXED BY ${single.index}`;
+  }
+  return 'NOT INDEXED';
 }

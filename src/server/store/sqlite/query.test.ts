@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { openSqliteLog, type SqliteEventLog } from './index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { readPlan } from './filter-sql.js';
 import { makeEvent, rng, tempDir } from './testkit.js';
 import { matches, type EventFilter } from '../../stream/filter.js';
 import { CATEGORIES, SEVERITIES, type AttackEvent, type EnrichedEvent } from '../../../event/schema.js';
@@ -70,6 +71,28 @@ describe('history queries', () => {
       const got = pageAll(log, from, to, filter, 97);
       expect(got.map((e) => e.id), JSON.stringify(filter)).toEqual(want.map((e) => e.id));
       expect(got).toEqual(want);
+    }
+  });
+
+  it('reads rare multi-value filters through an index and common ones along the id range, with the same answers', async () => {
+    const { log, dir } = open();
+    const r = rng(16);
+    const events = Array.from({ length: 2000 }, (_, i) => makeEvent(r, T0 + i * 1000, i % 50 === 0
+      ? { destination: { ip: '203.0.113.9', port: 8443 + (i % 100 === 0 ? 0 : 1) } } : {}));
+    const all = (await Promise.all([log.append(events.slice(0, 1000)), log.append(events.slice(1000))])).flat();
+    const db = new Database(join(dir, 'events.db'), { readonly: true });
+    const rare: EventFilter = { ports: [8443, 8444] };
+    const common: EventFilter = { ports: [22, 80, 443] };
+    expect(readPlan(db, rare, T0, T0 + DAY, true)).toBe('INDEXED BY events_port');
+    expect(readPlan(db, common, T0, T0 + DAY, true)).toBe('NOT INDEXED');
+    expect(readPlan(db, { ports: [22] }, T0, T0 + DAY, true)).toBe('INDEXED BY events_port');
+    expect(readPlan(db, { ports: [22] }, T0, T0 + DAY, false)).toBe('NOT INDEXED');
+    expect(readPlan(db, { categories: ['dos'] }, T0, T0 + DAY, true)).toBe('NOT INDEXED');
+    db.close();
+    for (const filter of [rare, common]) {
+      const want = all.filter((e) => matches(filter, e));
+      expect(pageAll(log, T0, T0 + DAY, filter, 7).map((e) => e.id)).toEqual(want.map((e) => e.id));
+      expect(log.stats({ from: T0, to: T0 + DAY, filter, bucketMs: HOUR, top: 3 }).total).toBe(want.reduce((n, e) => n + e.count, 0));
     }
   });
 

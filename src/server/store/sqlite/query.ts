@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { CodedError } from '../../../event/errors.js';
 import type { HistoryPage, HistoryQuery } from '../types.js';
-import { filterSql, seekIndex } from './filter-sql.js';
+import { filterSql, readPlan } from './filter-sql.js';
 import { isValidId, rowToEvent } from './rows.js';
 
 /** Most events one page holds; larger limits are cut to this. */
@@ -51,8 +51,7 @@ export function queryRows(db: Database.Database, q: HistoryQuery & { afterId?: s
   if (!range || range.hi <= after) return { rows: [], nextCursor: null };
   after = Math.max(after, range.lo - 1);
   const f = filterSql(q.filter);
-  const index = seekIndex(q.filter);
-  const hint = index ? `INDEXED BY ${index}` : 'NOT INDEXED';
+  const hint = readPlan(db, q.filter, q.from, q.to, true);
   // The filter runs on the narrow events rows; only the page's rows fetch their JSON.
   const sql = `SELECT e.id AS id, j.json AS json FROM events AS e ${hint} CROSS JOIN event_json AS j ON j.id = e.id
     WHERE e.id > ? AND e.id <= ? AND t >= ? AND t < ?${f.sql} ORDER BY e.id LIMIT ?`;

@@ -16,7 +16,7 @@ import type Database from 'better-sqlite3';
 import { CATEGORIES, SEVERITIES } from '../../../event/schema.js';
 import { isEmptyFilter } from '../../stream/filter.js';
 import type { StatsQuery, StatsResult, TopEntry } from '../types.js';
-import { filterSql, seekIndex } from './filter-sql.js';
+import { filterSql, readPlan } from './filter-sql.js';
 import { idRange } from './query.js';
 import { DAY, DIMS, HOUR, LEVELS, MINUTE } from './schema.js';
 
@@ -38,10 +38,18 @@ class Acc {
   constructor(readonly bucketMs: number) {}
 
   addTot(b: number, cat: number, sev: number, cnt: number, unloc: number): void {
+    this.addTotals(cat, sev, cnt, unloc);
+    this.addSeries(b, cat, cnt);
+  }
+
+  addTotals(cat: number, sev: number, cnt: number, unloc: number): void {
     this.total += cnt;
     this.unloc += unloc;
     this.byCat[cat] += cnt;
     this.bySev[sev] += cnt;
+  }
+
+  addSeries(b: number, cat: number, cnt: number): void {
     let s = this.series.get(b);
     if (!s) { s = new Array<number>(CATEGORIES.length).fill(0); this.series.set(b, s); }
     s[cat] += cnt;
@@ -59,9 +67,8 @@ function scanRaw(db: Database.Database, acc: Acc, from: number, to: number, q: S
   const range = idRange(db, from, to);
   if (!range) return;
   const f = filterSql(q.filter);
-  const index = seekIndex(q.filter);
   const sql = `SELECT t, category, sev, cnt, located, src_country, src_asn, src_ip, rule, dst_port, sensor
-    FROM events ${index ? `INDEXED BY ${index}` : 'NOT INDEXED'}
+    FROM events ${readPlan(db, q.filter, from, to, false)}
     WHERE id >= ? AND id <= ? AND t >= ? AND t < ?${f.sql}`;
   const bms = acc.bucketMs;
   const stmt = db.prepare(sql).raw(true);
@@ -83,11 +90,10 @@ function scanRaw(db: Database.Database, acc: Acc, from: number, to: number, q: S
 function scanRollups(db: Database.Database, acc: Acc, from: number, to: number, seriesLevel: number): void {
   if (!(to > from)) return;
   const bms = acc.bucketMs;
-  const tot = db.prepare(`SELECT bucket - bucket % ? AS b, category, sev, sum(cnt), sum(unloc) FROM r_tot
-    WHERE level = ? AND bucket >= ? AND bucket < ? GROUP BY b, category, sev`).raw(true);
-  for (const [b, cat, sev, cnt, unloc] of tot.iterate(bms, seriesLevel, from, to) as Iterable<number[]>) {
-    acc.addTot(b, cat, sev, cnt, unloc);
-  }
+  // Series: one row per bucket and category. Totals: from the coarsest rows that cover the span.
+  const series = db.prepare(`SELECT bucket - bucket % ? AS b, category, sum(cnt) FROM r_tot
+    WHERE level = ? AND bucket >= ? AND bucket < ? GROUP BY b, category`).raw(true);
+  for (const [b, cat, cnt] of series.iterate(bms, seriesLevel, from, to) as Iterable<number[]>) acc.addSeries(b, cat, cnt);
   // Whole days from the day level, the hours around them from the hour level.
   const dA = Math.ceil(from / D) * D;
   const dB = Math.floor(to / D) * D;
@@ -97,6 +103,8 @@ function scanRollups(db: Database.Database, acc: Acc, from: number, to: number, 
   const live = parts.filter(([, a, b]) => b > a);
   const where = live.map(() => '(level = ? AND bucket >= ? AND bucket < ?)').join(' OR ');
   const params = live.flat();
+  const totals = db.prepare(`SELECT category, sev, sum(cnt), sum(unloc) FROM r_tot WHERE ${where} GROUP BY category, sev`).raw(true);
+  for (const [cat, sev, cnt, unloc] of totals.iterate(...params) as Iterable<number[]>) acc.addTotals(cat, sev, cnt, unloc);
   for (let d = 0; d < DIMS.length; d++) {
     const stmt = db.prepare(`SELECT key, sum(cnt) FROM r_dim WHERE dim = ? AND (${where}) GROUP BY key`).raw(true);
     for (const [key, cnt] of stmt.iterate(d, ...params) as Iterable<[string, number]>) acc.addDim(d, key, cnt);
