@@ -5,6 +5,11 @@ import { Redis } from 'ioredis';
 import { RedisSource, redisSourceType } from './source.js';
 import { recordingContext } from '../file/test-context.js';
 import type { SourceConfigBase } from '../types.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildConfig } from '../../config/load.js';
+import { startServer } from '../../main.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -125,6 +130,32 @@ describe('redis source, channel mode', () => {
     for (let i = 1; i < 50; i++) await client.publish('eve', eve(i));
     await until(() => ctx.records.length === 50);
     expect(ctx.texts()).toEqual(Array.from({ length: 50 }, (_, i) => eve(i)));
+  });
+});
+
+describe('redis source through the real pipeline', () => {
+  it('stores Suricata alerts pushed to the list', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'attackmap-redispipe-'));
+    const server = await startServer(buildConfig({ file: {
+      server: { port: 0, dataDir },
+      sources: [{ type: 'redis', name: 'eve-redis', url: `redis://127.0.0.1:${port}`, key: 'suricata', format: 'suricata-eve', idleMs: 20 }],
+    } }), { logLine: () => {} });
+    try {
+      const alert = (n: number) => JSON.stringify({
+        timestamp: '2026-11-25T11:00:00.000000+0000', event_type: 'alert', src_ip: '95.213.200.17', src_port: 50000 + n, dest_ip: '10.0.0.5', dest_port: 445, proto: 'TCP',
+        alert: { action: 'allowed', gid: 1, signature_id: 2024218, rev: 2, signature: `ET EXPLOIT Possible ETERNALBLUE Probe MS17-010 #${n}`, category: 'Attempted Administrator Privilege Gain', severity: 1 },
+      });
+      await client.lpush('suricata', alert(1), alert(2), 'not json at all', alert(3));
+      await until(() => server.log.recent(10).length === 3);
+      const events = server.log.recent(10);
+      expect(events.map((e) => e.source.port)).toEqual([50001, 50002, 50003]);
+      expect(events[0].source.geo?.country).toBe('RU');
+      await until(() => server.log.deadLetters(10).total === 1);
+      expect(await client.llen('suricata')).toBe(0);
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
