@@ -3,6 +3,7 @@
  * widgets, wired to ONE animation clock (requestAnimationFrame; stopped while the tab is hidden,
  * when a one-second timer keeps the numbers current instead).
  */
+import coarseWorldUrl from 'world-atlas/countries-110m.json?url';
 import worldUrl from 'world-atlas/countries-50m.json?url';
 import { decodeAttack, decodeEvents, decodeGap, decodeHello, decodeStats } from './decode.js';
 import { loadWorld } from './map/basemap.js';
@@ -558,13 +559,15 @@ w.__attackmap = {
     return {
       stream: streamState, received, total: store.total, feed: store.feed.size, arcs: map.pool.items.length,
       sampledOut: map.pool.sampledOut, collapsed: map.pool.collapsed, malformed: malformed + (client?.malformed ?? 0),
-      gapsLost, lastId: client?.lastId, worldLoaded, staleAfterMs: staleAfterMs(),
+      gapsLost, lastId: client?.lastId, worldLoaded, worldDetailed, worldMs: Math.round(worldMs), staleAfterMs: staleAfterMs(),
     };
   },
 };
 
 // ------------------------------------------------------------------ start
 let worldLoaded = false;
+let worldMs = 0;
+let worldDetailed = false;
 feed.layout();
 new ResizeObserver(() => feed.layout()).observe(byId('feed'));
 startStream();
@@ -576,5 +579,16 @@ void refreshDeadLetters();
 void refreshHistory();
 setInterval(() => { void refreshDeadLetters(); void refreshHistory(); }, 30_000);
 setInterval(() => { void refreshInfo(); }, 300_000);
-loadWorld(worldUrl).then((world) => { map.setWorld(world); worldLoaded = true; setText(byId('map-status'), ''); })
-  .catch((e: unknown) => { setText(byId('map-status'), `World outlines failed to load: ${e instanceof Error ? e.message : String(e)}`); });
+// Coarse outlines (110m, 108 KB) paint first; the detailed 50m set replaces them when projected.
+async function loadWorlds(): Promise<void> {
+  const t0 = performance.now();
+  try {
+    const coarse = await loadWorld(coarseWorldUrl);
+    if (await map.setWorld(coarse)) { worldLoaded = true; setText(byId('map-status'), ''); }
+    const fine = await loadWorld(worldUrl);
+    if (await map.setWorld(fine)) { worldLoaded = true; worldDetailed = true; worldMs = performance.now() - t0; }
+  } catch (e) {
+    if (!worldLoaded) setText(byId('map-status'), `World outlines failed to load: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+void loadWorlds();

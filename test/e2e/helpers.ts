@@ -111,7 +111,7 @@ export async function until<A>(page: Page, fn: (arg: A) => unknown, arg?: A, tim
   const end = Date.now() + timeout;
   let last: unknown;
   for (;;) {
-    try { last = await page.evaluate(fn as (a: A | undefined) => unknown, arg); } catch (e) { last = e; }
+    try { last = await page.evaluate(fn as (a: unknown) => unknown, arg as unknown); } catch (e) { last = e; }
     if (last && !(last instanceof Error)) return;
     if (Date.now() > end) throw new Error(`timed out waiting for ${fn.toString().slice(0, 160)} (last: ${String(last)})`);
     await new Promise((r) => setTimeout(r, 100));

@@ -29,19 +29,38 @@ interface Projected {
   countries: { key: string; path: Path2D }[];
 }
 
-function project(world: World, proj: GeoProjection): Projected {
-  const fc = feature(world.topo, world.topo.objects.countries);
+/** Milliseconds of projection work per task before yielding, so loading never makes a long task. */
+const SLICE_MS = 12;
+const yieldTask = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/**
+ * Projects the outlines into Path2D objects, a few countries per task. `cancelled` is polled
+ * between slices so a resize during the build abandons the stale one.
+ */
+async function project(world: World, proj: GeoProjection, cancelled: () => boolean): Promise<Projected | null> {
+  // Resampling below a pixel adds nothing at these scales and costs most of the time.
+  const p = proj.precision(1);
   const make = (obj: Parameters<ReturnType<typeof geoPath>>[0]) => {
-    const p = new Path2D();
-    geoPath(proj, p as unknown as CanvasRenderingContext2D)(obj);
-    return p;
+    const path = new Path2D();
+    geoPath(p, path as unknown as CanvasRenderingContext2D)(obj);
+    return path;
   };
-  return {
-    sphere: make({ type: 'Sphere' }),
-    graticule: make(geoGraticule10()),
-    borders: make(mesh(world.topo, world.topo.objects.countries, (a, b) => a !== b)),
-    countries: fc.features.map((f) => ({ key: f.id !== undefined ? String(f.id) : `name:${f.properties?.name ?? ''}`, path: make(f) })),
-  };
+  const geoms = world.topo.objects.countries.geometries;
+  const countries: Projected['countries'] = [];
+  let t = performance.now();
+  for (const g of geoms) {
+    const f = feature(world.topo, g);
+    countries.push({ key: f.id !== undefined ? String(f.id) : `name:${f.properties?.name ?? ''}`, path: make(f) });
+    if (performance.now() - t > SLICE_MS) {
+      await yieldTask();
+      if (cancelled()) return null;
+      t = performance.now();
+    }
+  }
+  await yieldTask();
+  if (cancelled()) return null;
+  const borders = make(mesh(world.topo, world.topo.objects.countries, (a, b) => a !== b));
+  return { sphere: make({ type: 'Sphere' }), graticule: make(geoGraticule10()), borders, countries };
 }
 
 export class Basemap {
@@ -51,10 +70,19 @@ export class Basemap {
 
   constructor(private canvas: HTMLCanvasElement, private world: World) {}
 
-  /** Re-projects outlines for a new projection (after a resize). */
-  setProjection(proj: GeoProjection): void {
-    this.projected = project(this.world, proj);
+  private generation = 0;
+
+  /**
+   * Re-projects outlines for a new projection (at load and after a resize), in slices; resolves
+   * true when this projection is in place (false when a newer one superseded it).
+   */
+  async setProjection(proj: GeoProjection): Promise<boolean> {
+    const gen = ++this.generation;
+    const done = await project(this.world, proj, () => gen !== this.generation);
+    if (!done || gen !== this.generation) return false;
+    this.projected = done;
     this.classSig = '\0';
+    return true;
   }
 
   private group(ch: ChoroplethDraw, classes: number): void {

@@ -38,10 +38,17 @@ export class MapController {
     this.bindPointer();
   }
 
-  setWorld(world: World): void {
-    this.basemap = new Basemap(this.baseCanvas, world);
-    this.basemap.setProjection(this.proj);
+  /** Installs world outlines (a coarse set first, a detailed one later); resolves when drawn-ready. */
+  async setWorld(world: World): Promise<boolean> {
+    const next = new Basemap(this.baseCanvas, world);
+    let proj = this.proj;
+    let ok = await next.setProjection(proj);
+    // A resize while projecting: project again for the size now on screen.
+    while (ok && proj !== this.proj) { proj = this.proj; ok = await next.setProjection(proj); }
+    if (!ok) return false;
+    this.basemap = next;
     this.baseDirty = true;
+    return true;
   }
 
   setTheme(t: Theme): void { this.theme = t; this.baseDirty = true; this.painted = true; }
@@ -94,7 +101,7 @@ export class MapController {
       c.height = Math.round(h * dpr);
     }
     this.proj = fitProjection(w, h);
-    this.basemap?.setProjection(this.proj);
+    void this.basemap?.setProjection(this.proj).then((ok) => { if (ok) this.baseDirty = true; });
     this.placeSites();
     // Arcs keep base coordinates of the old projection: drop them rather than draw them misplaced.
     this.pool.clear();

@@ -1,0 +1,127 @@
+/**
+ * Page behaviour that needs a stream the real server would not produce on demand: silence (the
+ * stale banner), malformed messages, gaps, and a hidden tab. The fixture serves the built page with
+ * the server's CSP and speaks the /api/stream protocol.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { ensureBuilt, launch, openPage, until, WEB_DIST } from './helpers.js';
+import { startFixture, type Fixture } from './fixture.js';
+
+let browser: Browser;
+let fx: Fixture;
+
+beforeAll(async () => {
+  ensureBuilt();
+  [browser, fx] = await Promise.all([launch(), startFixture({ webDir: WEB_DIST })]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await fx?.close();
+});
+
+let seq = 100;
+function event(over: Record<string, unknown> = {}) {
+  seq++;
+  return {
+    id: String(seq), time: new Date().toISOString(), received: new Date().toISOString(), category: 'scan', severity: 'low',
+    rule: { name: `fixture rule ${seq}` }, observer: { name: 'fx', product: 'test' }, count: 1,
+    source: { ip: '81.2.69.142', geo: { lat: 51.4, lon: -0.76, country: 'GB' } },
+    destination: { ip: '8.8.8.8', port: 22, geo: { lat: 37.75, lon: -97.82, country: 'US' } },
+    ...over,
+  };
+}
+
+const state = () => (window as any).__attackmap?.state;
+
+describe('page against a controllable stream', () => {
+  it('shows the stale banner when nothing arrives, and hides it when data flows again', async () => {
+    fx.helloOnConnect = true;
+    const { page, ctx } = await openPage(browser, `${fx.url}/?staleAfter=4000`);
+    try {
+      await until(page, () => (window as any).__attackmap?.state.stream === 'live');
+      expect(await page.locator('#stale').isHidden()).toBe(true);
+      await until(page, () => !(document.getElementById('stale') as HTMLElement).hidden, undefined, 15_000);
+      expect(await page.locator('#stale').innerText()).toMatch(/Nothing received for \d+ s/);
+      expect(await page.locator('#conn').getAttribute('data-state')).toBe('stale');
+      fx.send('stats', { counters: { total: 1 } });
+      await until(page, () => (document.getElementById('stale') as HTMLElement).hidden, undefined, 10_000);
+    } finally { await ctx.close(); }
+  });
+
+  it('counts malformed messages and bad events without losing the good ones', async () => {
+    const { page, ctx, problems } = await openPage(browser, `${fx.url}/`);
+    try {
+      await until(page, () => (window as any).__attackmap?.state.stream === 'live');
+      fx.send('attack', '{not json');
+      fx.send('attack', { events: [event({ rule: { name: 'good one' } }), { id: 'x', category: 'nope' }, event({ source: { ip: 5 } })] }, String(seq));
+      fx.send('stats', { counters: 'nope' });
+      fx.send('gap', { lost: 7, fromId: '1', toId: '8' });
+      await until(page, () => (window as any).__attackmap.state.total >= 1 && (window as any).__attackmap.state.gapsLost === 7);
+      const s = await page.evaluate(state);
+      expect(s.total).toBe(1);
+      expect(s.malformed).toBe(4); // two bad events, one unparsable attack, one bad stats
+      expect(await page.locator('#feed').innerText()).toContain('good one');
+      await until(page, () => /gaps \(lost\)\s+7/.test((document.getElementById('health') as HTMLElement).innerText));
+      expect(problems).toEqual([]);
+    } finally { await ctx.close(); }
+  });
+
+  it('never draws an unlocated end at 0,0 and counts it instead; intel is a marker', async () => {
+    const { page, ctx } = await openPage(browser, `${fx.url}/`);
+    try {
+      await until(page, () => (window as any).__attackmap?.state.stream === 'live' && (window as any).__attackmap.state.worldLoaded);
+      fx.send('attack', { events: [
+        event({ source: { ip: '10.0.0.9', geo: null, geoReason: 'private' }, destination: { ip: '10.0.0.1', geo: null } }),
+        event({ category: 'intel', destination: { ip: '0.0.0.0', geo: null, range: 'unspecified' } }),
+      ] }, String(seq));
+      await until(page, () => (window as any).__attackmap.state.total >= 2);
+      expect(await page.locator('#unlocated-n').innerText()).toBe('2');
+      const arcs = await page.evaluate(() => (window as any).__attackmap.state.arcs);
+      expect(arcs).toBe(1); // the intel marker; the unlocated event draws nothing
+      const painted = await page.evaluate(() => {
+        const c = document.getElementById('arcs') as HTMLCanvasElement;
+        const r = c.getBoundingClientRect();
+        const p = (window as any).__attackmap.project(0, 0);
+        const d = c.getContext('2d')!.getImageData(Math.round(p[0] - r.left) - 8, Math.round(p[1] - r.top) - 8, 17, 17).data;
+        let n = 0;
+        for (let k = 3; k < d.length; k += 4) if (d[k] > 0) n++;
+        return n;
+      });
+      expect(painted).toBe(0);
+      expect(await page.locator('#feed').innerText()).toContain('no target (intel)');
+    } finally { await ctx.close(); }
+  });
+
+  it('does no animation work in a hidden tab but keeps counting', async () => {
+    const { page, ctx } = await openPage(browser, `${fx.url}/`);
+    try {
+      await until(page, () => (window as any).__attackmap?.state.stream === 'live');
+      await page.evaluate(() => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
+      const before = await page.evaluate(() => (window as any).__attackmap.state.total as number);
+      fx.send('attack', { events: [event(), event(), event()] }, String(seq));
+      await until(page, (n) => (window as any).__attackmap.state.total >= n + 3, before);
+      await page.waitForTimeout(1200);
+      expect(await page.evaluate(() => (window as any).__attackmap.state.arcs)).toBe(0);
+      expect(await page.locator('#g-total').innerText()).not.toBe('0');
+    } finally { await ctx.close(); }
+  });
+
+  it('reconnects with the last event id after the stream drops', async () => {
+    const { page, ctx } = await openPage(browser, `${fx.url}/`);
+    try {
+      await until(page, () => (window as any).__attackmap?.state.stream === 'live');
+      fx.send('attack', { events: [event()] }, '4242');
+      await until(page, () => (window as any).__attackmap.state.lastId === '4242');
+      const n = fx.requests.length;
+      fx.dropClients();
+      await until(page, () => (window as any).__attackmap.state.stream === 'live' && (window as any).__attackmap.state.lastId === '4242', undefined, 20_000);
+      expect(fx.requests.length).toBeGreaterThan(n);
+      expect(fx.requests[fx.requests.length - 1].lastEventId).toBe('4242');
+    } finally { await ctx.close(); }
+  });
+});
