@@ -102,6 +102,24 @@ function seedsOf(p: Parser): string[] {
   return out;
 }
 
+/**
+ * The contexts the parser's fixtures use (their `<case>.context.json`), plus the plain default:
+ * formats that need options (a JSON field mapping) only produce events with them.
+ */
+function contextsOf(p: Parser, base: ParseContext): ParseContext[] {
+  const out = [base];
+  const dir = join(here, p.name, 'testdata');
+  if (!existsSync(dir)) return out;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.context.json')).sort()) {
+    const c = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    out.push({
+      now: new Date(c.now ?? base.now), timezone: c.timezone ?? base.timezone, sensor: c.sensor ?? base.sensor,
+      ...(c.site !== undefined ? { site: c.site } : {}), ...(c.options !== undefined ? { options: c.options } : {}),
+    });
+  }
+  return out;
+}
+
 function* inputs(p: Parser, r: () => number): Generator<string> {
   const seeds = seedsOf(p);
   const seed = () => (seeds.length > 0 ? pick(r, seeds) : randomText(r, 200));
@@ -142,7 +160,7 @@ function checkResult(res: ParseResult, ctx: ParseContext): string | null {
 }
 
 describe('parser fuzz', () => {
-  const ctx: ParseContext = { now: new Date('2026-03-01T12:00:00Z'), timezone: 'UTC', sensor: 'fuzz', site: 'lab' };
+  const base: ParseContext = { now: new Date('2026-03-01T12:00:00Z'), timezone: 'UTC', sensor: 'fuzz', site: 'lab' };
   for (const p of PARSERS) {
     it(`${p.name}: ${ITERATIONS + HUGE} hostile records, no throw, valid bounded results`, () => {
       const r = rng(SEED ^ [...p.name].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7));
@@ -154,8 +172,10 @@ describe('parser fuzz', () => {
       let count = 0;
       // A fresh correlator per parser, fed every event, must stay bounded too.
       const corr = p.correlator?.();
+      const contexts = contextsOf(p, base);
       for (const input of inputs(p, r)) {
         count++;
+        const ctx = pick(r, contexts);
         let res: ParseResult;
         try {
           res = p.parse(input, ctx);
