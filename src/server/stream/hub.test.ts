@@ -324,6 +324,28 @@ describe('stream hub over HTTP', () => {
     expect(server.hub.clientCount()).toBe(0);
   });
 
+  it('streams over HTTP/2 too (no connection headers, no socket tuning)', async () => {
+    server = await startStreamServer({ http2: true, seed: many(2) });
+    const { connect: h2connect } = await import('node:http2');
+    const session = h2connect(server.url);
+    cleanups.push(() => session.destroy());
+    const stream = session.request({ ':path': '/api/stream?view=public' });
+    let text = '';
+    let headers: Record<string, unknown> = {};
+    stream.setEncoding('utf8');
+    stream.on('response', (h) => { headers = h; });
+    stream.on('data', (d: string) => { text += d; });
+    const deadline = Date.now() + 5000;
+    while (!text.includes('event: hello') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await server.publish(many(1, { source: { ip: '198.51.100.99' } }));
+    while (!text.includes('event: attack') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(headers[':status']).toBe(200);
+    expect(headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(text).toContain('"ip":"198.51.100.0/24"');
+    expect(text).not.toContain('198.51.100.99');
+    stream.close();
+  });
+
   it('closes gracefully: a retry hint, then the end of every stream', async () => {
     server = await startStreamServer();
     const r1 = raw(`${server.url}/api/stream`);

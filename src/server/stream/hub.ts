@@ -25,7 +25,7 @@ import type { LiveCounters } from '../telemetry/counters.js';
 import { LATENCY_BUCKETS, type Registry } from '../telemetry/metrics.js';
 import { filterKey, isEmptyFilter, matches, type EventFilter } from './filter.js';
 import { redactPublic } from './redact.js';
-import { SSE_HEADERS, SSE_PING, sseMessage, sseRetry } from './sse.js';
+import { SSE_HEADERS, SSE_HEADERS_H2, SSE_PING, sseMessage, sseRetry } from './sse.js';
 
 export type View = 'public' | 'analyst';
 
@@ -296,12 +296,14 @@ export function createHub(deps: HubDeps): Hub {
     if (used >= cfg.maxClientsPerAddress) {
       return reject(res, 429, `your address has ${used} open streams (limit ${cfg.maxClientsPerAddress})`, 10, 'per_address');
     }
-    const socket = (req.socket ?? null) as Socket | null;
+    // Over HTTP/2 the socket is shared and may not be touched, and connection headers are illegal.
+    const h2 = req.httpVersionMajor >= 2;
+    const socket = h2 ? null : ((req.socket ?? null) as Socket | null);
     socket?.setNoDelay(true);
     socket?.setTimeout(0);
     // Finds peers that vanished without a FIN while the stream is idle.
     socket?.setKeepAlive(true, 60_000);
-    res.writeHead(200, SSE_HEADERS);
+    res.writeHead(200, h2 ? SSE_HEADERS_H2 : SSE_HEADERS);
 
     const g = groupFor(opts.view, opts.filter);
     const c: Client = {

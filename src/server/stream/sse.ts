@@ -29,3 +29,10 @@ export const SSE_HEADERS = {
   connection: 'keep-alive',
   'x-accel-buffering': 'no',
 } as const;
+
+/** The same for HTTP/2, where connection-specific headers are not allowed. */
+export const SSE_HEADERS_H2 = {
+  'content-type': SSE_HEADERS['content-type'],
+  'cache-control': SSE_HEADERS['cache-control'],
+  'x-accel-buffering': SSE_HEADERS['x-accel-buffering'],
+} as const;

@@ -37,6 +37,8 @@ export async function startStreamServer(opts: {
   hub?: Partial<Pick<HubDeps, 'stallMs' | 'statsMs'>>;
   /** Events stored before the hub starts. */
   seed?: EnrichedEvent[];
+  /** Serve cleartext HTTP/2 (h2c) instead of HTTP/1.1. */
+  http2?: boolean;
 } = {}): Promise<StreamServer> {
   const base = buildConfig({});
   const config: Config = { ...base, stream: { ...base.stream, ...opts.stream }, access: { ...base.access, ...opts.access } };
@@ -46,7 +48,7 @@ export async function startStreamServer(opts: {
   if (opts.seed?.length) counters.update(await log.append(opts.seed));
   const metrics = createRegistry();
   const hub = createHub({ log, metrics, counters, config: { ...config.stream, ...config.access }, ...opts.hub });
-  const app = Fastify({ logger: false });
+  const app = (opts.http2 ? (Fastify as any)({ logger: false, http2: true }) : Fastify({ logger: false })) as FastifyInstance;
   registerStreamRoutes(app, {
     hub,
     access: config.access,
