@@ -66,13 +66,26 @@ const LINES: Row[] = [
     hit: (m) => ({ id: 'sshd.user-not-allowed', name: 'sshd: user not allowed', category: 'bruteforce', severity: 'medium', ip: m[2], details: { username: m[1], reason: m[3] } }),
   },
   {
-    re: new RegExp(String.raw`^(?:Connection closed by|Disconnected from) (?:(invalid|authenticating) user (.*?) )?${ADDR} port (\d+)\s*\[preauth\]$`, 's'),
+    re: new RegExp(String.raw`^(?:Connection (?:closed|reset) by|Disconnected from) (?:(invalid|authenticating) user (.*?) )?${ADDR} port (\d+)\s*\[preauth\]$`, 's'),
     hit: (m) => m[1]
       ? { id: 'sshd.preauth-user-closed', name: `sshd: ${m[1]} user disconnected before authentication`, category: 'bruteforce', severity: 'low', ip: m[3], port: m[4], details: { username: m[2] } }
       : { id: 'sshd.preauth-closed', name: 'sshd: disconnected before authentication', category: 'recon', severity: 'low', ip: m[3], port: m[4] },
   },
   {
-    re: new RegExp(String.raw`^Received disconnect from ${ADDR}(?: port (\d+))?: ?(\d+): (.*?)\s*\[preauth\]$`, 's'),
+    // Greedy user: the address sshd appends is the last one, whatever the username contains.
+    re: new RegExp(String.raw`^Disconnecting (invalid|authenticating) user (.*) ${ADDR} port (\d+): ([^:]*?)\s*(?:\[preauth\])?$`, 's'),
+    hit: (m) => ({ id: 'sshd.too-many-failures', name: `sshd: ${m[1]} user disconnected (${/too many/i.test(m[5]) ? 'too many authentication failures' : 'protocol error'})`, category: 'bruteforce', severity: /too many/i.test(m[5]) ? 'medium' : 'low', ip: m[3], port: m[4], details: { username: m[2], reason: m[5] } }),
+  },
+  {
+    re: new RegExp(String.raw`^fatal: Timeout before authentication for ${ADDR}(?: port (\d+))?\s*$`, 's'),
+    hit: (m) => ({ id: 'sshd.auth-timeout', name: 'sshd: timeout before authentication', category: 'scan', severity: 'low', ip: m[1], port: m[2] }),
+  },
+  {
+    re: new RegExp(String.raw`^Bad protocol version identification '(.*)' from ${ADDR}(?: port (\d+))?\s*$`, 's'),
+    hit: (m) => ({ id: 'sshd.bad-protocol', name: 'sshd: bad protocol identification (scanner)', category: 'scan', severity: 'low', ip: m[2], port: m[3], details: { banner: m[1] } }),
+  },
+  {
+    re: new RegExp(String.raw`^(?:error: )?Received disconnect from ${ADDR}(?: port (\d+))?: ?(\d+): (.*?)\s*\[preauth\]$`, 's'),
     hit: (m) => ({ id: 'sshd.preauth-disconnect', name: 'sshd: disconnected before authentication', category: 'recon', severity: 'low', ip: m[1], port: m[2], details: { reason: m[4] } }),
   },
   {
