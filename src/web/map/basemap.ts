@@ -49,8 +49,9 @@ async function project(world: World, proj: GeoProjection, cancelled: () => boole
   const countries: Projected['countries'] = [];
   let t = performance.now();
   for (const g of geoms) {
-    const f = feature(world.topo, g);
-    countries.push({ key: f.id !== undefined ? String(f.id) : `name:${f.properties?.name ?? ''}`, path: make(f) });
+    // One geometry in gives one Feature out (a collection only comes from a GeometryCollection).
+    const f = feature(world.topo, g) as unknown as { id?: string | number; properties?: { name?: string } };
+    countries.push({ key: f.id !== undefined ? String(f.id) : `name:${f.properties?.name ?? ''}`, path: make(f as never) });
     if (performance.now() - t > SLICE_MS) {
       await yieldTask();
       if (cancelled()) return null;
