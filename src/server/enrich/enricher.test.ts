@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { NormalEvent } from '../../event/schema.js';
 import { createEnricher, type GeoEnricher } from './index.js';
 import { dateFromPackageVersion } from './embedded.js';
@@ -62,13 +62,12 @@ describe('embedded databases', () => {
     again.close();
   });
 
-  it('rebuilds a damaged cache file and replaces files of older versions', async () => {
+  it('rebuilds a damaged cache file and replaces files of older versions', { timeout: 90_000 }, async () => {
     const d2 = mkdtempSync(join(tmpdir(), 'attackmap-geo-'));
     try {
-      const first = await createEnricher({ geo: { cacheSize: 10 }, sites: [], dataDir: d2 });
-      const file = first.info().asnTable!.file!;
-      first.close();
-      writeFileSync(file, 'damaged');
+      const name = basename(en.info().asnTable!.file!);
+      mkdirSync(join(d2, 'cache'));
+      writeFileSync(join(d2, 'cache', name), 'damaged');
       writeFileSync(join(d2, 'cache', 'asn-2.3.2020010100.bin'), 'old');
       const warnings: string[] = [];
       const second = await createEnricher({ geo: { cacheSize: 10 }, sites: [], dataDir: d2, log: (l, m) => warnings.push(`${l} ${m}`) });
@@ -76,6 +75,7 @@ describe('embedded databases', () => {
       expect(warnings.some((w) => w.startsWith('warn ASN cache file unreadable'))).toBe(true);
       expect(second.lookup('8.8.8.8')).toMatchObject({ as: { number: 15169 } });
       expect(existsSync(join(d2, 'cache', 'asn-2.3.2020010100.bin'))).toBe(false);
+      expect(readdirSync(join(d2, 'cache'))).toEqual([name]);
       second.close();
     } finally {
       rmSync(d2, { recursive: true, force: true });

@@ -36,12 +36,31 @@ export type GeoEnricher = Enricher & { lookup(text: string): IpInfo | IpLookupEr
  * the ASN table is built from CSV (first start or a new package version).
  */
 export async function createEnricher(opts: EnricherOptions): Promise<GeoEnricher> {
-  const log = opts.log ?? silentLog;
   const sites = new Sites(opts.sites);
-  const watched: WatchedMmdb[] = [];
   let resolver: Resolver | null = null;
-  const onSwap = () => resolver?.reset();
+  const dbs = openDatabases(opts, () => resolver?.reset());
+  resolver = new Resolver(dbs.city, dbs.asn, opts.geo.cacheSize);
+  return new EnricherImpl(resolver, sites, dbs, opts.log ?? silentLog);
+}
 
+/** The open databases behind a Resolver: lookups, descriptions and user-file watchers. */
+export interface GeoDatabases {
+  city: CityLookup;
+  asn: AsnLookup;
+  info(): GeoDatabaseInfo[];
+  watched: WatchedMmdb[];
+  embeddedAsn: EmbeddedAsn | null;
+  close(): void;
+}
+
+/**
+ * Opens the city and AS sources named by `opts.geo` (user files, watched, calling `onSwap`
+ * after a reload) or the embedded ones. Throws like createEnricher. Benchmarks use it to drive a
+ * Resolver directly.
+ */
+export function openDatabases(opts: EnricherOptions, onSwap: () => void = () => {}): GeoDatabases {
+  const log = opts.log ?? silentLog;
+  const watched: WatchedMmdb[] = [];
   let city: CityLookup;
   let cityInfo: () => GeoDatabaseInfo;
   let asn: AsnLookup;
@@ -74,8 +93,11 @@ export async function createEnricher(opts: EnricherOptions): Promise<GeoEnricher
     for (const w of watched) w.close();
     throw err;
   }
-  resolver = new Resolver(city, asn, opts.geo.cacheSize);
-  return new EnricherImpl(resolver, sites, watched, () => [cityInfo(), asnInfo()], embeddedAsn, log);
+  return {
+    city, asn, watched, embeddedAsn,
+    info: () => [cityInfo(), asnInfo()],
+    close: () => { for (const w of watched) w.close(); },
+  };
 }
 
 class EnricherImpl implements GeoEnricher {
@@ -87,9 +109,7 @@ class EnricherImpl implements GeoEnricher {
   constructor(
     private readonly resolver: Resolver,
     private readonly sites: Sites,
-    private readonly watched: WatchedMmdb[],
-    private readonly databases: () => GeoDatabaseInfo[],
-    private readonly embeddedAsn: EmbeddedAsn | null,
+    private readonly dbs: GeoDatabases,
     private readonly log: LogFn,
   ) {}
 
@@ -163,22 +183,22 @@ class EnricherImpl implements GeoEnricher {
   info(): GeoInfo {
     const c = this.resolver.cache;
     const out: GeoInfo = {
-      databases: this.databases(),
+      databases: this.dbs.info(),
       cache: { size: c.size, max: c.max, hits: c.hits, misses: c.misses },
       unlocated: this.unlocated,
       events: this.events,
       errors: this.errors + this.resolver.readerErrors,
       reloads: {
-        ok: this.watched.reduce((n, w) => n + w.reloads, 0),
-        failed: this.watched.reduce((n, w) => n + w.failedReloads, 0),
+        ok: this.dbs.watched.reduce((n, w) => n + w.reloads, 0),
+        failed: this.dbs.watched.reduce((n, w) => n + w.failedReloads, 0),
       },
     };
-    const a = this.embeddedAsn;
+    const a = this.dbs.embeddedAsn;
     if (a) out.asnTable = { source: a.source, ms: Math.round(a.ms), rows4: a.table.rows4, rows6: a.table.rows6, file: a.cacheFile };
     return out;
   }
 
   close(): void {
-    for (const w of this.watched) w.close();
+    this.dbs.close();
   }
 }

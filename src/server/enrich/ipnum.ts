@@ -49,6 +49,26 @@ function parseHexGroup(s: string): number {
   return v;
 }
 
+/** Hex groups of one side of '::' (an IPv4 tail allowed last when `allowV4`), or null. */
+function toGroups(part: string, allowV4: boolean): number[] | null {
+  if (part === '') return [];
+  const items = part.split(':');
+  const out: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    if (allowV4 && i === items.length - 1 && it.includes('.')) {
+      const v4 = parseIpv4(it);
+      if (v4 < 0) return null;
+      out.push(v4 >>> 16, v4 & 0xffff);
+    } else {
+      const g = parseHexGroup(it);
+      if (g < 0) return null;
+      out.push(g);
+    }
+  }
+  return out;
+}
+
 /** Parses IPv6 text (compressed or full, optional dotted IPv4 tail, no zone id) into 8 groups, or null. */
 function parseIpv6Groups(s: string): number[] | null {
   if (s.length < 2 || s.length > 45) return null;
@@ -56,30 +76,14 @@ function parseIpv6Groups(s: string): number[] | null {
   if (dbl >= 0 && s.indexOf('::', dbl + 1) >= 0) return null;
   const head = dbl >= 0 ? s.slice(0, dbl) : s;
   const tail = dbl >= 0 ? s.slice(dbl + 2) : '';
-  const toGroups = (part: string, allowV4: boolean): number[] | null => {
-    if (part === '') return [];
-    const items = part.split(':');
-    const out: number[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i];
-      if (allowV4 && i === items.length - 1 && it.includes('.')) {
-        const v4 = parseIpv4(it);
-        if (v4 < 0) return null;
-        out.push(v4 >>> 16, v4 & 0xffff);
-      } else {
-        const g = parseHexGroup(it);
-        if (g < 0) return null;
-        out.push(g);
-      }
-    }
-    return out;
-  };
   const a = toGroups(head, dbl < 0);
   const b = toGroups(tail, true);
   if (!a || !b) return null;
   if (dbl < 0) return a.length === 8 ? a : null;
   if (a.length + b.length > 7) return null;
-  return [...a, ...new Array(8 - a.length - b.length).fill(0), ...b];
+  while (a.length + b.length < 8) a.push(0);
+  for (let i = 0; i < b.length; i++) a.push(b[i]);
+  return a;
 }
 
 /**

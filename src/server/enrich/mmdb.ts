@@ -7,7 +7,20 @@ import { readFileSync, statSync } from 'node:fs';
 import { Reader } from 'maxmind';
 import { CodedError } from '../../event/errors.js';
 import type { GeoDatabaseInfo } from './types.js';
-import { DBIP_ATTRIBUTION, GEOLITE2_ATTRIBUTION } from './embedded.js';
+import { licenceFor } from './licences.js';
+import { Lru } from './lru.js';
+
+/** Decoded records kept per reader (by data-section offset), default 20,000. */
+export const RECORD_CACHE_SIZE = 20_000;
+
+/**
+ * A reader over a database buffer with a bounded cache of decoded records: many networks
+ * share one record (a city), so decoding each once makes misses of the address cache cheap.
+ */
+export function newReader(buf: Buffer, recordCache = RECORD_CACHE_SIZE): Reader<any> {
+  const lru = new Lru<number, any>(recordCache);
+  return new Reader<any>(buf, { cache: { get: (k: number) => lru.get(k), set: (k: number, v: any) => lru.set(k, v) } });
+}
 
 export interface CityHit {
   lat: number;
@@ -66,15 +79,6 @@ export function normaliseAsn(rec: any): { number: number; org?: string } | null 
   return org ? { number: n, org } : { number: n };
 }
 
-interface LicenceRule { test: RegExp; licence: string; attribution: { text: string; url: string } }
-
-/** Licence by database type, first match wins (an explicit registry; extend here). */
-const LICENCES: LicenceRule[] = [
-  { test: /^GeoLite2-/i, ...GEOLITE2_ATTRIBUTION },
-  { test: /^GeoIP2-/i, licence: 'MaxMind commercial licence', attribution: { text: 'GeoIP2 data by MaxMind', url: 'https://www.maxmind.com' } },
-  { test: /^DBIP-|db-?ip/i, ...DBIP_ATTRIBUTION },
-];
-
 /** A reader over a user file with its description for info(). */
 export interface OpenedMmdb {
   reader: Reader<any>;
@@ -99,7 +103,7 @@ export function openMmdb(path: string, kind: 'city' | 'asn'): OpenedMmdb {
   }
   let reader: Reader<any>;
   try {
-    reader = new Reader<any>(buf);
+    reader = newReader(buf);
     // Walk the tree once per family: a file with intact metadata but a damaged body fails here,
     // before it replaces a working database.
     reader.get('8.8.8.8');
@@ -108,7 +112,7 @@ export function openMmdb(path: string, kind: 'city' | 'asn'): OpenedMmdb {
     throw new CodedError('GEO_DB_CORRUPT', `${path}: ${(err as Error).message}`);
   }
   const type = String(reader.metadata.databaseType ?? '');
-  const rule = LICENCES.find((r) => r.test.test(type));
+  const rule = licenceFor(type);
   const epoch = reader.metadata.buildEpoch;
   return {
     reader,

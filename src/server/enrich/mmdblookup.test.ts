@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEnricher, type GeoEnricher } from './index.js';
 import { classifyIp } from './reserved.js';
 import { packageDir, CITY_PACKAGE, ASN_PACKAGE } from './embedded.js';
 import type { IpInfo } from './types.js';
+import { sharedGeoDataDir } from './testing/shared-data-dir.js';
 
 // mmdblookup takes one address per process (10-40 ms each on a busy 2-core machine), so the
 // default sample keeps the file near 20 s; GEO_COMPARE_SAMPLES=5000 runs a thorough check.
@@ -103,13 +103,11 @@ function fromMmdblookup(text: string): { country?: string; lat?: number; lon?: n
   return { country: cc?.[1], lat: lat ? Number(lat[1]) : undefined, lon: lon ? Number(lon[1]) : undefined };
 }
 
-let dir: string;
 let en: GeoEnricher;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'attackmap-mmdbcmp-'));
-  en = await createEnricher({ geo: { cacheSize: 0 }, sites: [], dataDir: dir });
+  en = await createEnricher({ geo: { cacheSize: 0 }, sites: [], dataDir: sharedGeoDataDir() });
 });
-afterAll(() => { en?.close(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => en?.close());
 
 const rand = mulberry32(20261125);
 const v4: string[] = [];

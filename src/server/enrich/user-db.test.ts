@@ -17,7 +17,7 @@ function cityDb(city: string, lat: number, lon: number, type = 'GeoLite2-City'):
     .build();
 }
 
-async function until(cond: () => boolean, ms = 8000): Promise<void> {
+async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('condition not met in time');
@@ -55,7 +55,7 @@ describe('user databases', () => {
     }
   });
 
-  it('reload on change without a failed lookup, and keep the old database when the new file is bad', async () => {
+  it('reload on change without a failed lookup, and keep the old database when the new file is bad', { timeout: 90_000 }, async () => {
     const city = join(dir, 'hot.mmdb');
     writeFileSync(city, cityDb('London', 51.5, -0.12));
     const logs: string[] = [];
