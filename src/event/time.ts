@@ -90,9 +90,14 @@ export function parseIsoLike(text: string, timeZone = 'UTC'): number | null {
   return base - sign * offMin * 60_000;
 }
 
-/** Epoch ms to the ISO-8601 UTC text used in events, or null for an invalid instant. */
+/** Latest instant an event may carry: 9999-12-31T23:59:59.999Z (ISO-8601 with four-digit years). */
+const MAX_EPOCH_MS = 253402300799999;
+
+/**
+ * Epoch ms to the ISO-8601 UTC text used in events, or null for an invalid instant or one
+ * outside years 0000-9999 (whose text would need a signed six-digit year).
+ */
 export function toIso(epochMs: number): string | null {
-  if (!Number.isFinite(epochMs)) return null;
-  const d = new Date(epochMs);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  if (!Number.isFinite(epochMs) || epochMs > MAX_EPOCH_MS || epochMs < -62167219200000) return null;
+  return new Date(epochMs).toISOString();
 }

@@ -63,3 +63,12 @@ describe('canonicalIp', () => {
     expect(canonicalIp(input)).toBe(expected);
   });
 });
+
+describe('time bounds', () => {
+  it('refuses instants whose ISO text would need a six-digit year', async () => {
+    const { toIso } = await import('./time.js');
+    expect(toIso(Date.UTC(9999, 11, 31, 23, 59, 59, 999))).toBe('9999-12-31T23:59:59.999Z');
+    expect(toIso(Date.UTC(10000, 0, 1))).toBeNull();
+    expect(toIso(Number.NaN)).toBeNull();
+  });
+});
