@@ -148,6 +148,22 @@ describe('stream hub over HTTP', () => {
     expect(replays.get({ result: 'replayed' })).toBe(1);
   });
 
+  it('resumes many clients at once (more than run concurrently) each with exactly its missed events', async () => {
+    server = await startStreamServer({ seed: many(1500) });
+    const starts = Array.from({ length: 12 }, (_, i) => 100 * i + 7);
+    const cs = starts.map((s) => client(`${server!.url}/api/stream`, { 'last-event-id': String(s) }));
+    for (let i = 0; i < 10; i++) { await server.publish(many(5)); await new Promise((r) => setTimeout(r, 10)); }
+    await Promise.all(cs.map((c, i) => c.until(() => c.attackIds().length >= 1550 - starts[i], 20_000)));
+    await new Promise((r) => setTimeout(r, 150));
+    cs.forEach((c, i) => {
+      const ids = c.attackIds().map(Number);
+      expect(ids.length).toBe(1550 - starts[i]);
+      expect(ids[0]).toBe(starts[i] + 1);
+      expect(ids.at(-1)).toBe(1550);
+      expect(ids.every((id, k) => k === 0 || id === ids[k - 1] + 1)).toBe(true);
+    });
+  });
+
   it('takes the id from the lastEventId query parameter too, and ignores ids it never issued', async () => {
     server = await startStreamServer({ seed: many(10) });
     const c = client(`${server.url}/api/stream?lastEventId=8`);

@@ -76,6 +76,8 @@ export const MAX_PENDING = 5000;
 export const REPLAY_PAGE = 500;
 /** Live events held for one client while it replays; beyond it they become a gap. */
 export const MAX_HELD = 20_000;
+/** Replays reading the log at the same time; more wait their turn. */
+export const MAX_CONCURRENT_REPLAYS = 8;
 /** Longest tick under load, ms: the tick stretches with flush cost, never beyond this. */
 export const MAX_TICK_MS = 100;
 /** Socket writes per second the tick aims to stay within (10,000 clients -> 100 ms ticks). */
@@ -360,7 +362,25 @@ export function createHub(deps: HubDeps): Hub {
   }
 
   /** Sends what the client missed, at its pace, then switches it to live without loss or repeat. */
+  // After a restart every client comes back with a Last-Event-ID at once; a few replays at a
+  // time keep the log and the loop responsive, the others hold their live events meanwhile.
+  let replaysRunning = 0;
+  const replayQueue: (() => void)[] = [];
+  async function replaySlot(): Promise<void> {
+    if (replaysRunning < MAX_CONCURRENT_REPLAYS) { replaysRunning++; return; }
+    await new Promise<void>((r) => replayQueue.push(r));
+  }
+  function releaseReplaySlot(): void {
+    const next = replayQueue.shift();
+    if (next) next(); else replaysRunning--;
+  }
+
   async function replay(c: Client, afterId: string): Promise<void> {
+    await replaySlot();
+    try { await replayPages(c, afterId); } finally { releaseReplaySlot(); }
+  }
+
+  async function replayPages(c: Client, afterId: string): Promise<void> {
     let cursor = afterId;
     for (;;) {
       if (c.closed || closing) return;
