@@ -24,6 +24,8 @@ import { checkPattern, parsePattern, type FilePattern } from './glob.js';
 export const CHUNK_BYTES = 256 * 1024;
 /** Default bytes read from one file in one poll before yielding to the others. */
 export const DEFAULT_MAX_BYTES_PER_POLL = 8 * 1024 * 1024;
+/** Records collected before one submitRecords call (fewer when the file has no more). */
+export const SUBMIT_RECORDS = 2000;
 /** Default poll interval, ms. */
 export const DEFAULT_POLL_MS = 250;
 /** Most files one pattern may follow at once (each holds a descriptor and a record buffer). */
@@ -309,19 +311,25 @@ export class FileSource implements Source {
       t.framer = new Framer(this.opts.framing, this.opts.maxRecordChars);
     }
     let budget = this.opts.maxBytesPerPoll;
+    // Records of several chunks go out together: the store commits a large batch more cheaply.
+    let batch: FramedRecord[] = [];
+    let batchStart = t.safe;
     while (budget > 0 && !this.stopped) {
       const want = Math.min(CHUNK_BYTES, budget);
       const { bytesRead } = await t.fh.read(this.buf, 0, want, t.offset);
       if (bytesRead === 0) break;
-      const chunkStart = t.offset;
-      const before = t.safe;
-      const records = this.frame(t, this.buf.subarray(0, bytesRead), chunkStart);
+      const records = this.frame(t, this.buf.subarray(0, bytesRead), t.offset);
       t.offset += bytesRead;
       budget -= bytesRead;
-      if (records.length > 0 || t.safe !== before) {
-        const ok = await this.submit(t, records, before);
-        if (!ok) return 'more';
+      for (const r of records) batch.push(r);
+      if (batch.length >= SUBMIT_RECORDS) {
+        if (!(await this.submit(t, batch, batchStart))) return 'more';
+        batch = [];
+        batchStart = t.safe;
       }
+    }
+    if (batch.length > 0 || t.safe !== t.saved) {
+      if (!(await this.submit(t, batch, batchStart))) return 'more';
     }
     if (t.offset < size && budget <= 0) return 'more';
     return t.offset >= size ? 'eof' : 'more';
