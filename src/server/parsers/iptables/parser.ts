@@ -5,7 +5,7 @@
  */
 import type { Action, Category, IngestEvent } from '../../../event/schema.js';
 import { ACTIONS } from '../../../event/schema.js';
-import { toIso } from '../../../event/time.js';
+import { parseIsoLike, toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import { excerpt, fail, guard, normTransport, parsePort, skip } from '../common/index.js';
 import { stripSyslog } from '../syslog/strip.js';
@@ -21,8 +21,12 @@ export const DEFAULT_PREFIX_ACTIONS: Readonly<Record<string, Action>> = {
   AUDIT: 'alert',
 };
 
-/** `IN=` always comes first in a LOG line and is followed by `OUT=`; a prefix may be glued to it. */
-const IN_OUT = /IN=\S* OUT=/;
+/**
+ * `IN=` is the first field of a LOG line (usually followed by `OUT=`); a prefix may be glued to
+ * it (`[wan-lan-default-D]IN=eth0`), so only a letter or digit right before it disqualifies it
+ * (`PHYSIN=` of bridges comes later anyway).
+ */
+const IN_FIELD = /(^|[^A-Za-z0-9_])IN=\S*(?:\s|$)/;
 const UPTIME = /^\[\s*\d+\.\d+\]\s*/;
 const TOKEN = /^([A-Z0-9_]+)=(.*)$/;
 
@@ -46,17 +50,36 @@ function actionFor(prefix: string, custom: Record<string, Action> | undefined): 
   return undefined;
 }
 
+/**
+ * Proxmox pve-firewall's own log line: `vmid level CHAIN dd/Mon/yyyy:HH:MM:SS +zzzz PREFIX IN=...`
+ * (/var/log/pve-firewall.log), with a full date and offset.
+ */
+const PROXMOX = /^(\d{1,10}) (\d) (\S{1,64}) (\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4}) (.*)$/s;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+interface Head { time?: number; host?: string; message: string; chain?: string; vmid?: string }
+
+function proxmoxHead(record: string): Head | null {
+  const m = PROXMOX.exec(record);
+  if (!m) return null;
+  const month = MONTHS.indexOf(m[5].toLowerCase()) + 1;
+  const iso = `${m[6]}-${String(month).padStart(2, '0')}-${m[4]}T${m[7]}:${m[8]}:${m[9]}${m[10]}`;
+  const time = month > 0 ? parseIsoLike(iso) : null;
+  return { ...(time === null ? {} : { time }), message: m[11], chain: m[3], vmid: m[1] };
+}
+
 function parse(record: string, ctx: ParseContext): ParseResult {
-  const head = stripSyslog(record, ctx);
-  if (!head) return fail('PARSE_NO_MATCH', 'no syslog header (expected "Mon dd HH:MM:SS host kernel: ... IN=... OUT=...")');
+  const head: Head | null = stripSyslog(record, ctx) ?? proxmoxHead(record);
+  if (!head) return fail('PARSE_NO_MATCH', 'no syslog header (expected "Mon dd HH:MM:SS host kernel: ... IN=... OUT=..." or a pve-firewall line)');
   let msg = head.message.replace(UPTIME, '');
-  const at = IN_OUT.exec(msg);
-  if (!at) return skip('not a netfilter LOG line (no IN=... OUT=...)');
+  const at = IN_FIELD.exec(msg);
+  if (!at) return skip('not a netfilter LOG line (no IN=...)');
   if (head.time === undefined) return fail('PARSE_BAD_TIME', 'the syslog header has no time');
   const time = toIso(head.time);
   if (!time) return fail('PARSE_BAD_TIME', 'the syslog time is out of range');
-  const prefix = msg.slice(0, at.index).trim();
-  msg = msg.slice(at.index);
+  const inAt = at.index + at[1].length;
+  const prefix = msg.slice(0, inAt).trim();
+  msg = msg.slice(inAt);
 
   const kv = new Map<string, string>();
   const flags: string[] = [];
@@ -94,7 +117,8 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   const icmpType = kv.get('TYPE');
   const category = categoryOf(action, transport, flags, icmpType);
 
-  const ruleName = prefix.replace(/^[\[\s:]+|[\]\s:]+$/g, '') || 'netfilter LOG';
+  const cleaned = prefix.replace(/^[\[\s:]+|[\]\s:]+$/g, '');
+  const ruleName = head.chain ? `${head.chain} ${cleaned}`.trim() : cleaned || 'netfilter LOG';
   const event: IngestEvent = {
     time,
     observer: observer(head.host, 'netfilter', ctx),
@@ -109,6 +133,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   const service = serviceForPort(destination.port);
   if (service) event.service = service;
   const details: Record<string, string | number> = {};
+  if (head.vmid !== undefined) details.vmid = head.vmid;
   const inIf = kv.get('IN'), outIf = kv.get('OUT');
   if (inIf) details.in = clip(inIf, 64);
   if (outIf) details.out = clip(outIf, 64);
