@@ -8,7 +8,8 @@
  *
  * Reports: lines written/s, events stored/s while the writer ran and until the log caught up,
  * and the delay from the line's timestamp (set when written) to the SSE client seeing it
- * (p50/p99/max over the sample). Targets 127.0.0.1 only; bounded by --seconds (max 60) plus a
+ * (p50/p99/max over the sample), plus the server process's CPU time (the machine may be shared,
+ * so events per CPU-second is the figure that does not depend on other load). Targets 127.0.0.1 only; bounded by --seconds (max 60) plus a
  * 30 s drain limit; stops by itself.
  */
 import { spawn } from 'node:child_process';
@@ -63,6 +64,7 @@ await new Promise<void>((resolve) => es.addEventListener('hello', () => resolve(
 const stored = () => Number(server.log.lastId() ?? 0);
 const samples: { t: number; n: number }[] = [];
 const t0 = Date.now();
+const cpu0 = process.cpuUsage();
 const sampler = setInterval(() => samples.push({ t: Date.now() - t0, n: stored() }), 250);
 
 const writer = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'writer.mjs'), eveFile, String(rate), String(seconds), String(markerEvery)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -76,6 +78,8 @@ const atWriterEnd = stored();
 // Drain: wait until every line is stored (or 30 s).
 while (stored() < written && Date.now() - writerDone < 30_000) await new Promise((r) => setTimeout(r, 50));
 const drained = Date.now();
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 await new Promise((r) => setTimeout(r, 1500)); // let the stream deliver the last sample
 clearInterval(sampler);
 es.close();
@@ -94,6 +98,9 @@ const result = {
   storedAtWriterEnd: atWriterEnd,
   sustainedEventsPerSecond: Math.round(steadyRate),
   overallEventsPerSecond: Math.round(total / ((drained - t0) / 1000)),
+  serverCpuSeconds: +cpuSeconds.toFixed(2),
+  eventsPerServerCpuSecond: Math.round(total / cpuSeconds),
+  loadAverage: (await import('node:os')).loadavg().map((l) => +l.toFixed(1)),
   catchUpSeconds: +((drained - writerDone) / 1000).toFixed(2),
   sseSample: { received: latencies.length, expected: Math.ceil(written / markerEvery), gaps },
   lineToSseMs: { p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies[latencies.length - 1] ?? NaN },
