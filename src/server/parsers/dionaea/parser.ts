@@ -12,7 +12,7 @@ import { serviceForPort } from '../iptables/ports.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 /** Dionaea protocol module → service name. */
-const PROTOCOL_SERVICES: Readonly<Record<string, string>> = {
+export const PROTOCOL_SERVICES: Readonly<Record<string, string>> = {
   smbd: 'smb', httpd: 'http', httpsd: 'https', https: 'https', mssqld: 'mssql', mysqld: 'mysql',
   mongod: 'mongodb', epmapper: 'msrpc', pptpd: 'pptp', ftpd: 'ftp', ftpdatalisten: 'ftp',
   ftpdataconnect: 'ftp', tftpd: 'tftp', sipd: 'sip', sipsession: 'sip', memcached: 'memcached',
