@@ -6,6 +6,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { canonicalIp } from '../../../event/ip.js';
+import type { Severity } from '../../../event/schema.js';
 
 export interface Indicator {
   ip: string;
@@ -53,17 +54,61 @@ function intOrUndefined(v: unknown): number | undefined {
   return Number.isInteger(n) ? n : undefined;
 }
 
-/** One address per line; `#` and `;` start comments; an optional second field is a count (IPsum). */
+/** One line of an address list, as read by `readListLine`. */
+export type ListLine =
+  /** Empty or only a comment. */
+  | { kind: 'blank' }
+  /** A single global address, with the list count (IPsum) when the line has one. */
+  | { kind: 'ip'; ip: string; count?: number }
+  /** A network wider than one address (`/24`): not an attacker's address. */
+  | { kind: 'range'; text: string }
+  /** A valid address that never belongs on an attack map (private, documentation...). */
+  | { kind: 'not-global'; ip: string }
+  /** The first field is not an address. */
+  | { kind: 'bad'; text: string };
+
+const CIDR = /^([0-9a-f.:]+)\/(\d{1,3})$/i;
+
+/**
+ * Reads one line of an address list: `#` and `;` start comments, the first field (split on
+ * whitespace or commas) is the address, defanged forms (`1.2.3[.]4`) are accepted, `/32` and
+ * `/128` mean one address, and an optional second field of up to 9 digits is a count (IPsum:
+ * the number of blocklists naming the address). Shared by the intel-feed `iplist` format and
+ * the `intel-list` parser so a list reads the same whether polled or tailed.
+ */
+export function readListLine(raw: string): ListLine {
+  const line = raw.replace(/[#;].*$/, '').trim();
+  if (line.length === 0) return { kind: 'blank' };
+  const [first, second] = line.split(/[\s,]+/);
+  const text = refang(first);
+  const ip = globalIp(text);
+  if (!ip) {
+    const cidr = CIDR.exec(text);
+    if (cidr && canonicalIp(cidr[1])) return { kind: 'range', text };
+    const any = canonicalIp(text);
+    return any ? { kind: 'not-global', ip: any } : { kind: 'bad', text };
+  }
+  const count = intOrUndefined(second);
+  return count !== undefined ? { kind: 'ip', ip, count } : { kind: 'ip', ip };
+}
+
+/** IPsum's count is the number of blocklists naming the address: more lists, more certain. */
+export function severityFromCount(count: number): Severity {
+  if (count >= 8) return 'critical';
+  if (count >= 5) return 'high';
+  if (count >= 3) return 'medium';
+  return 'low';
+}
+
+/** One address per line (see readListLine); lines that name no single global address are skipped. */
 export const iplist: FeedFormat = (body) => {
   const indicators: Indicator[] = [];
   let skipped = 0;
   for (const raw of body.split('\n')) {
-    const line = raw.replace(/[#;].*$/, '').trim();
-    if (line.length === 0) continue;
-    const [first, second] = line.split(/[\s,]+/);
-    const ip = globalIp(first);
-    if (!ip) { skipped++; continue; }
-    const count = intOrUndefined(second);
+    const entry = readListLine(raw);
+    if (entry.kind === 'blank') continue;
+    if (entry.kind !== 'ip') { skipped++; continue; }
+    const { ip, count } = entry;
     indicators.push({ ip, ...(count !== undefined ? { count } : {}), details: count !== undefined ? { lists: count } : {} });
   }
   return { indicators, skipped };

@@ -13,7 +13,10 @@ import { createHash } from 'node:crypto';
 import type { IngestEvent, Severity } from '../../../event/schema.js';
 import { SEVERITIES } from '../../../event/schema.js';
 import type { Source, SourceConfigBase, SourceContext, SourceType } from '../types.js';
-import { FEED_FORMATS, type FeedOptions, type Indicator } from './formats.js';
+import { FEED_FORMATS, severityFromCount, type FeedOptions, type Indicator } from './formats.js';
+
+// Kept here too: callers of the source import it from this module.
+export { severityFromCount };
 
 export const DEFAULT_INTERVAL_S = 3600;
 export const MIN_INTERVAL_S = 60;
@@ -37,14 +40,6 @@ export interface IntelFeedOptions {
   /** iplist/csv with counts: indicators named by fewer lists are ignored. */
   minCount: number;
   feed: FeedOptions;
-}
-
-/** IPsum's count is the number of blocklists naming the address: more lists, more certain. */
-export function severityFromCount(count: number): Severity {
-  if (count >= 8) return 'critical';
-  if (count >= 5) return 'high';
-  if (count >= 3) return 'medium';
-  return 'low';
 }
 
 function readOptions(config: SourceConfigBase): IntelFeedOptions {
