@@ -105,6 +105,7 @@ async function fill(): Promise<void> {
   rmSync(DIR, { recursive: true, force: true });
   const log = openSqliteLog({ dataDir: DIR, retentionIntervalMs: 0, now: () => END });
   const started = Date.now();
+  const c0 = process.cpuUsage();
   const step = (END - START) / N;
   let inflight: Promise<unknown>[] = [];
   for (let i = 0; i < N; i += 5000) {
@@ -120,7 +121,7 @@ async function fill(): Promise<void> {
   await Promise.all(inflight);
   await log.close();
   const s = (Date.now() - started) / 1000;
-  report(`fill: ${fmt(N)} events in ${fmt(s)} s (${fmt(N / s)} events/s, batches of 5,000, generation included)`);
+  report(`fill: ${fmt(N)} events in ${fmt(s)} s (${fmt(N / s)} events/s wall, cpu ${fmt(cpuMs(c0) / 1000)} s, batches of 5,000, generation included)`);
 }
 
 async function appendThroughput(): Promise<void> {
@@ -131,6 +132,7 @@ async function appendThroughput(): Promise<void> {
   for (const [callers, perCall] of [[200, 10], [1000, 1]] as const) {
     const commits0 = log.health().commits;
     const started = performance.now();
+    const c0 = process.cpuUsage();
     let done = 0;
     const total = callers === 1000 ? APPEND / 4 : APPEND;
     await Promise.all(Array.from({ length: callers }, async (_, c) => {
@@ -141,24 +143,31 @@ async function appendThroughput(): Promise<void> {
     }));
     const ms = performance.now() - started;
     const commits = log.health().commits - commits0;
-    report(`append: ${callers} concurrent callers x ${perCall} event(s): ${fmt(done / (ms / 1000))} events/s, ${fmt(commits)} commits (${fmt(done / commits)} events/commit, ${fmt(ms / commits)} ms/commit)`);
+    const cpu = cpuMs(c0);
+    report(`append: ${callers} concurrent callers x ${perCall} event(s): ${fmt(done / (ms / 1000))} events/s wall, ${fmt(done / (cpu / 1000))} events per cpu-second, ${fmt(commits)} commits (${fmt(done / commits)} events/commit, ${fmt(ms / commits)} ms/commit)`);
   }
   await log.close();
   rmSync(dir, { recursive: true, force: true });
 }
 
-async function timed(base: string, path: string, runs = 3): Promise<{ first: number; best: number; bytes: number; status: number }> {
+/** CPU ms (user + system) of this process since `c0`: on a shared machine, wall time mostly measures the neighbours. */
+const cpuMs = (c0: NodeJS.CpuUsage) => { const c = process.cpuUsage(c0); return (c.user + c.system) / 1000; };
+
+async function timed(base: string, path: string, runs = 3): Promise<{ first: number; best: number; cpu: number; bytes: number; status: number }> {
   const times: number[] = [];
+  const cpus: number[] = [];
   let bytes = 0, status = 0;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
+    const c0 = process.cpuUsage();
     const res = await fetch(base + path);
     const body = await res.arrayBuffer();
+    cpus.push(cpuMs(c0));
     times.push(performance.now() - t);
     bytes = body.byteLength;
     status = res.status;
   }
-  return { first: times[0], best: Math.min(...times), bytes, status };
+  return { first: times[0], best: Math.min(...times), cpu: Math.min(...cpus), bytes, status };
 }
 
 async function measure(): Promise<void> {
@@ -188,7 +197,7 @@ async function measure(): Promise<void> {
   ];
   for (const [name, path] of statsCases) {
     const t = await timed(base, path);
-    report(`${name}: first ${fmt(t.first)} ms, best of 3 ${fmt(t.best)} ms (${t.status}, ${fmt(t.bytes / 1024)} KiB)`);
+    report(`${name}: first ${fmt(t.first)} ms, best of 3 ${fmt(t.best)} ms, cpu ${fmt(t.cpu)} ms (${t.status}, ${fmt(t.bytes / 1024)} KiB)`);
   }
 
   const pageCases: [string, string][] = [
@@ -204,7 +213,7 @@ async function measure(): Promise<void> {
   ];
   for (const [name, path] of pageCases) {
     const t = await timed(base, path);
-    report(`${name}: first ${fmt(t.first)} ms, best of 3 ${fmt(t.best)} ms (${fmt(t.bytes / 1024)} KiB)`);
+    report(`${name}: first ${fmt(t.first)} ms, best of 3 ${fmt(t.best)} ms, cpu ${fmt(t.cpu)} ms (${fmt(t.bytes / 1024)} KiB)`);
   }
 
   // CSV export of about EXPORT events: the last EXPORT/N of the 30 days.
@@ -213,6 +222,7 @@ async function measure(): Promise<void> {
   let peak = rss0;
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
   const t = performance.now();
+  const c0 = process.cpuUsage();
   const res = await fetch(`${base}/api/events?format=csv&${q(END - span, END)}`);
   let bytes = 0, rows = 0;
   const reader = res.body!.getReader();
@@ -223,8 +233,17 @@ async function measure(): Promise<void> {
     for (let i = 0; i < value.length; i++) if (value[i] === 10) rows++;
   }
   const ms = performance.now() - t;
+  const cpu = cpuMs(c0);
   clearInterval(sampler);
-  report(`csv export: ${fmt(rows - 1)} rows (lines), ${fmt(bytes / 1e6)} MB in ${fmt(ms / 1000)} s (${fmt((rows - 1) / (ms / 1000))} rows/s); RSS before ${fmt(rss0 / 1e6)} MB, peak ${fmt(peak / 1e6)} MB (server and client in one process)`);
+  report(`csv export: ${fmt(rows - 1)} rows (lines), ${fmt(bytes / 1e6)} MB in ${fmt(ms / 1000)} s (${fmt((rows - 1) / (ms / 1000))} rows/s), cpu ${fmt(cpu / 1000)} s; RSS before ${fmt(rss0 / 1e6)} MB, peak ${fmt(peak / 1e6)} MB (server and client in one process)`);
+
+  const t2 = performance.now();
+  const c2 = process.cpuUsage();
+  const res2 = await fetch(`${base}/api/events?format=ndjson&${q(END - span, END)}`);
+  let lines2 = 0;
+  for await (const chunk of res2.body as unknown as AsyncIterable<Uint8Array>) for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines2++;
+  const ms2 = performance.now() - t2;
+  report(`ndjson export: ${fmt(lines2)} lines in ${fmt(ms2 / 1000)} s (${fmt(lines2 / (ms2 / 1000))} lines/s), cpu ${fmt(cpuMs(c2) / 1000)} s`);
 
   await app.close();
   await log.close();
@@ -234,7 +253,7 @@ async function main(): Promise<void> {
   report(`# history bench ${new Date().toISOString()} node ${process.version}, events=${fmt(N)}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
   await fill();
   await measure();
-  await appendThroughput();
+  if (args.append !== '0') await appendThroughput();
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });
