@@ -8,7 +8,7 @@ import { parseIsoLike, toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import type { Correlator, ParseContext, ParseResult, Parser } from '../types.js';
 import { excerpt, fail, guard, skip } from '../common/index.js';
-import { ip, isUnspecified, observer, parseObject, port, putDetail, str, unspecifiedFor, type JsonObject } from '../json/fields.js';
+import { ip, isUnspecified, observer, parseObjectMaybeSyslog, port, putDetail, str, unspecifiedFor, type JsonObject } from '../json/fields.js';
 
 interface Mapping {
   category: Category;
@@ -48,7 +48,7 @@ const SKIPS: Record<string, string> = {
 };
 
 function parse(record: string, ctx: ParseContext): ParseResult {
-  const p = parseObject(record);
+  const p = parseObjectMaybeSyslog(record, ctx);
   if (!p.ok) return p.result;
   const o = p.value;
   if (o.eventid === undefined) return fail('PARSE_MISSING_FIELD', 'eventid is missing');
@@ -98,7 +98,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
 
   const event: IngestEvent = {
     time,
-    observer: observer(str(o.sensor), 'cowrie', ctx),
+    observer: observer(str(o.sensor) ?? p.host, 'cowrie', ctx),
     category: m.category,
     severity: m.severity,
     action: 'alert',

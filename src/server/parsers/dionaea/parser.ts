@@ -7,7 +7,7 @@ import type { IngestEvent } from '../../../event/schema.js';
 import { parseIsoLike, toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import { excerpt, fail, guard, normTransport, skip } from '../common/index.js';
-import { getPath, ip as canonical, observer, parseObject, port, str, type JsonObject } from '../json/fields.js';
+import { getPath, ip as canonical, observer, parseObjectMaybeSyslog, port, str, type JsonObject } from '../json/fields.js';
 import { serviceForPort } from '../iptables/ports.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -23,7 +23,7 @@ export const PROTOCOL_SERVICES: Readonly<Record<string, string>> = {
 const MAX_PAIRS = 8;
 
 function parse(record: string, ctx: ParseContext): ParseResult {
-  const p = parseObject(record);
+  const p = parseObjectMaybeSyslog(record, ctx);
   if (!p.ok) return p.result;
   const o = p.value;
   const conn = (o.connection && typeof o.connection === 'object' && !Array.isArray(o.connection)) ? o.connection as JsonObject : {};
@@ -78,7 +78,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   const proto = protocol ?? 'connection';
   const event: IngestEvent = {
     time,
-    observer: observer(undefined, 'dionaea', ctx),
+    observer: observer(p.host, 'dionaea', ctx),
     category: pairs.length ? 'bruteforce' : 'scan',
     severity: pairs.length ? 'medium' : 'low',
     action: 'alert',

@@ -6,6 +6,7 @@ import { canonicalIp } from '../../../event/ip.js';
 import { toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import type { ParseContext, ParseResult } from '../types.js';
+import { stripSyslog } from '../syslog/strip.js';
 import { parsePort } from '../common/index.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -26,6 +27,23 @@ export function parseObject(record: string): { ok: true; value: JsonObject } | {
     return { ok: false, result: { kind: 'error', code: 'PARSE_NO_MATCH', message: 'the JSON value is not an object' } };
   }
   return { ok: true, value: value as JsonObject };
+}
+
+/**
+ * Like parseObject, but also accepts the JSON behind a syslog header (`Feb 28 10:00:00 host
+ * cowrie: {...}`, `<14>1 ... opencanaryd - - - {...}`), as sensors forwarded through rsyslog or
+ * a syslog handler arrive. `host` is the header's host, for the observer when the JSON names none.
+ */
+export function parseObjectMaybeSyslog(record: string, ctx: ParseContext):
+  { ok: true; value: JsonObject; host?: string } | { ok: false; result: ParseResult } {
+  const lead = record.trimStart();
+  if (lead.startsWith('{') || lead.startsWith('[') || lead.startsWith('"')) return parseObject(record);
+  const head = stripSyslog(record, ctx);
+  if (head && head.message.trimStart().startsWith('{')) {
+    const p = parseObject(head.message);
+    return p.ok && head.host ? { ...p, host: head.host } : p;
+  }
+  return parseObject(record);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Category, IngestEvent, Severity } from '../../../event/schema.js';
 import { parseIsoLike, toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import { excerpt, fail, guard, skip } from '../common/index.js';
-import { ip as canonical, observer, parseObject, port, str, unspecifiedFor } from '../json/fields.js';
+import { ip as canonical, observer, parseObjectMaybeSyslog, port, str, unspecifiedFor } from '../json/fields.js';
 import { serviceForPort } from '../iptables/ports.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -66,7 +66,7 @@ const USER_MIN = 99000, USER_MAX = 99009;
 const MAX_LOGDATA_KEYS = 24;
 
 function parse(record: string, ctx: ParseContext): ParseResult {
-  const p = parseObject(record);
+  const p = parseObjectMaybeSyslog(record, ctx);
   if (!p.ok) return p.result;
   const o = p.value;
   const code = typeof o.logtype === 'number' ? o.logtype : typeof o.logtype === 'string' && /^\d{1,6}$/.test(o.logtype) ? Number(o.logtype) : NaN;
@@ -99,7 +99,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
 
   const event: IngestEvent = {
     time,
-    observer: observer(str(o.node_id), 'opencanary', ctx),
+    observer: observer(str(o.node_id) ?? p.host, 'opencanary', ctx),
     category: lt.category,
     severity: lt.severity,
     action: 'alert',
