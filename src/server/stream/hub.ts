@@ -80,8 +80,8 @@ export const MAX_HELD = 20_000;
 export const MAX_CONCURRENT_REPLAYS = 8;
 /** Longest tick under load, ms: the tick stretches with flush cost, never beyond this. */
 export const MAX_TICK_MS = 100;
-/** Socket writes per second the tick aims to stay within (10,000 clients -> 100 ms ticks). */
-export const WRITE_BUDGET = 100_000;
+/** Socket writes per second the tick aims to stay within (5,000 clients or more -> 100 ms ticks). */
+export const WRITE_BUDGET = 50_000;
 /** Reconnection hint sent on connect, ms. */
 export const RETRY_MS = 3000;
 
