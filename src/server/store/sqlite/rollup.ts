@@ -33,9 +33,10 @@ export const DIM_KEY: Record<DimName, (f: Facts) => string | null> = {
 
 export class RollupBatch {
   private ids = new Map<number, { lo: number; hi: number }>();
-  private tot = new Map<string, { level: number; bucket: number; category: number; sev: number; cnt: number; unloc: number }>();
-  /** level:dim:bucket → key → count */
-  private dim = new Map<string, { level: number; dim: number; bucket: number; keys: Map<string, number> }>();
+  // Numeric map keys (minute number, level, dim, category, severity packed into one integer
+  // below 2^53): no string is built per event, which kept the collector busy on the write path.
+  private tot = new Map<number, { level: number; bucket: number; category: number; sev: number; cnt: number; unloc: number }>();
+  private dim = new Map<number, { level: number; dim: number; bucket: number; keys: Map<string, number> }>();
   readonly asnOrgs = new Map<number, string>();
 
   add(id: number, f: Facts): void {
@@ -44,7 +45,7 @@ export class RollupBatch {
     if (r) { if (id < r.lo) r.lo = id; if (id > r.hi) r.hi = id; } else this.ids.set(minute, { lo: id, hi: id });
     for (let level = 0; level < LEVELS.length; level++) {
       const bucket = Math.floor(f.t / LEVELS[level]) * LEVELS[level];
-      const tk = `${level}:${bucket}:${f.category}:${f.sev}`;
+      const tk = ((bucket / 60_000) * 10 + level) * 100 + f.category * 10 + f.sev;
       const t = this.tot.get(tk);
       if (t) { t.cnt += f.cnt; if (!f.located) t.unloc += f.cnt; } else {
         this.tot.set(tk, { level, bucket, category: f.category, sev: f.sev, cnt: f.cnt, unloc: f.located ? 0 : f.cnt });
@@ -53,7 +54,7 @@ export class RollupBatch {
       for (let d = 0; d < DIMS.length; d++) {
         const key = DIM_KEY[DIMS[d]](f);
         if (key === null) continue;
-        const dk = `${level}:${d}:${bucket}`;
+        const dk = ((bucket / 60_000) * 10 + level) * 10 + d;
         let g = this.dim.get(dk);
         if (!g) { g = { level, dim: d, bucket, keys: new Map() }; this.dim.set(dk, g); }
         g.keys.set(key, (g.keys.get(key) ?? 0) + f.cnt);
