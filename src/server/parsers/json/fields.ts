@@ -130,9 +130,9 @@ export function isUnspecified(addr: string): boolean {
   return addr === '0.0.0.0' || addr === '::';
 }
 
-/** observer for an event: the record's sensor name when it has one, else the source's. */
+/** observer for an event: the record's sensor name when it has one, else the source's; texts cut to the schema's 200/100. */
 export function observer(name: string | undefined, product: string, ctx: ParseContext): { name: string; product: string; site?: string } {
-  const o: { name: string; product: string; site?: string } = { name: clip(name && name.trim() ? name : ctx.sensor, 200), product };
+  const o: { name: string; product: string; site?: string } = { name: clip(name && name.trim() ? name : ctx.sensor, 200), product: clip(product, 100) };
   if (ctx.site) o.site = ctx.site;
   return o;
 }
