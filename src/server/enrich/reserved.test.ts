@@ -87,3 +87,36 @@ describe('address parsing', () => {
     for (const bad of ['1::2::3', '1:2:3:4:5:6:7:8:9', '12345::', ':::', 'g::1', '1:2:3:4:5:6:7', 'fe80::1%eth0']) expect(parseIp(bad), bad).toBeNull();
   });
 });
+
+describe('bucketed classification', () => {
+  // Reference: longest matching prefix over the whole table, with BigInt arithmetic.
+  const toBig = (ip: string): { v: bigint; bits: number } => {
+    const p = parseIp(ip)!;
+    return p.family === 4 ? { v: BigInt(p.v4), bits: 32 } : { v: p.w.reduce((a, w) => (a << 32n) | BigInt(w), 0n), bits: 128 };
+  };
+  const reference = (ip: string) => {
+    const a = toBig(ip);
+    let best: { len: number; tag: { reason: string; range: string } | null } | null = null;
+    for (const r of RESERVED_RANGES) {
+      const [addr, lenText] = r.cidr.split('/');
+      const n = toBig(addr);
+      if (n.bits !== a.bits) continue;
+      const len = Number(lenText);
+      const shift = BigInt(a.bits - len);
+      if (a.v >> shift === n.v >> shift && (!best || len > best.len)) best = { len, tag: r.reason === 'global' ? null : { reason: r.reason, range: r.range } };
+    }
+    return best?.tag ?? null;
+  };
+  it('agrees with a longest-prefix scan for random and edge addresses', () => {
+    let seed = 99;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed; };
+    const ips: string[] = [];
+    for (let i = 0; i < 3000; i++) { const n = rnd(); ips.push(`${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`); }
+    for (let i = 0; i < 3000; i++) {
+      const g = Array.from({ length: 8 }, (_, k) => (k === 0 ? [0x2001, 0x2002, 0x3fff, 0xfe80, 0xfc00, 0xff02, 0x64, 0x100, 0x5f00, rnd() & 0xffff][i % 10] : rnd() & 0xffff).toString(16));
+      ips.push(g.join(':'));
+    }
+    for (const r of RESERVED_RANGES) ips.push(r.cidr.split('/')[0]);
+    for (const ip of ips) expect(classifyIp(ip), ip).toEqual(reference(ip));
+  });
+});

@@ -80,8 +80,8 @@ export interface RangeTag {
   range: string;
 }
 
-interface Compiled4 { net: number; len: number; tag: RangeTag | null }
-interface Compiled6 { net: number[]; len: number; tag: RangeTag | null }
+interface Compiled4 { net: number; mask: number; len: number; tag: RangeTag | null }
+interface Compiled6 { net: number[]; mask: number[]; len: number; tag: RangeTag | null }
 
 function mask32(len: number): number {
   return len <= 0 ? 0 : len >= 32 ? 0xffffffff : (0xffffffff << (32 - len)) >>> 0;
@@ -95,18 +95,31 @@ for (const r of RESERVED_RANGES) {
   const p = parseIp(addr);
   if (!p) throw new Error(`bad reserved range ${r.cidr}`);
   const tag = r.reason === 'global' ? null : Object.freeze({ reason: r.reason, range: r.range });
-  if (p.family === 4) v4.push({ net: (p.v4 & mask32(len)) >>> 0, len, tag });
-  else v6.push({ net: p.w.map((w, k) => (w & mask32(len - 32 * k)) >>> 0), len, tag });
+  if (p.family === 4) v4.push({ net: (p.v4 & mask32(len)) >>> 0, mask: mask32(len), len, tag });
+  else {
+    const mask = [0, 1, 2, 3].map((k) => mask32(len - 32 * k));
+    v6.push({ net: p.w.map((w, k) => (w & mask[k]) >>> 0), mask, len, tag });
+  }
 }
 // Most specific first, so the first match is the longest prefix.
 v4.sort((a, b) => b.len - a.len);
 v6.sort((a, b) => b.len - a.len);
 
+// Buckets by the address's first byte: most public addresses meet an empty (IPv4) or two-entry
+// (IPv6, 2000::/3 and the catch-all) list instead of the whole table.
+const byte4: Compiled4[][] = [];
+const byte6: Compiled6[][] = [];
+for (let b = 0; b < 256; b++) {
+  const lo = (b << 24) >>> 0;
+  const hi = (lo | 0x00ffffff) >>> 0;
+  byte4.push(v4.filter((c) => c.net <= hi && ((c.net | ~c.mask) >>> 0) >= lo));
+  byte6.push(v6.filter((c) => c.net[0] <= hi && ((c.net[0] | ~c.mask[0]) >>> 0) >= lo));
+}
+
 function match6(w: readonly number[], c: Compiled6): boolean {
   for (let k = 0; k < 4; k++) {
-    const m = mask32(c.len - 32 * k);
-    if (m === 0) return true;
-    if (((w[k] & m) >>> 0) !== c.net[k]) return false;
+    if (c.mask[k] === 0) return true;
+    if (((w[k] & c.mask[k]) >>> 0) !== c.net[k]) return false;
   }
   return true;
 }
@@ -115,13 +128,15 @@ function match6(w: readonly number[], c: Compiled6): boolean {
 export function classifyParsed(p: ParsedIp): RangeTag | null {
   if (p.family === 4) {
     const ip = p.v4;
-    for (let i = 0; i < v4.length; i++) {
-      const c = v4[i];
-      if (((ip & mask32(c.len)) >>> 0) === c.net) return c.tag;
+    const list = byte4[ip >>> 24];
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      if (((ip & c.mask) >>> 0) === c.net) return c.tag;
     }
     return null;
   }
-  for (let i = 0; i < v6.length; i++) if (match6(p.w, v6[i])) return v6[i].tag;
+  const list = byte6[p.w[0] >>> 24];
+  for (let i = 0; i < list.length; i++) if (match6(p.w, list[i])) return list[i].tag;
   return null;
 }
 
