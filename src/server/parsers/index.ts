@@ -18,6 +18,7 @@ import { opencanaryParser } from './opencanary/parser.js';
 import { cefParser } from './cef/parser.js';
 import { ecsParser } from './ecs/parser.js';
 import { jsonParser } from './json/parser.js';
+import { intelListParser } from './intel-list/parser.js';
 
 export const PARSERS: readonly Parser[] = [
   suricataEve,
@@ -35,6 +36,7 @@ export const PARSERS: readonly Parser[] = [
   cefParser,
   ecsParser,
   jsonParser,
+  intelListParser,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));

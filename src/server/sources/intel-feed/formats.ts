@@ -84,7 +84,8 @@ export function readListLine(raw: string): ListLine {
   const ip = globalIp(text);
   if (!ip) {
     const cidr = CIDR.exec(text);
-    if (cidr && canonicalIp(cidr[1])) return { kind: 'range', text };
+    const net = cidr ? canonicalIp(cidr[1]) : null;
+    if (cidr && net && Number(cidr[2]) <= (isIP(net) === 6 ? 128 : 32)) return { kind: 'range', text };
     const any = canonicalIp(text);
     return any ? { kind: 'not-global', ip: any } : { kind: 'bad', text };
   }
