@@ -67,6 +67,9 @@ export interface LogHealth {
   events: number;
   /** Transactions committed by the writer since open. */
   commits: number;
+  /** Retention steps that failed since open (retried on the next sweep), and the last message. */
+  retentionErrors: number;
+  lastRetentionError: string | null;
 }
 
 export interface SqliteEventLog extends EventLog {
@@ -172,7 +175,10 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
   let queued = 0;
   let scheduled = false;
   let closed = false;
-  const health: LogHealth = { writable: true, pendingWrites: 0, lastCommitMs: 0, lastCommitDurationMs: 0, events: eventCount, commits: 0 };
+  const health: LogHealth = {
+    writable: true, pendingWrites: 0, lastCommitMs: 0, lastCommitDurationMs: 0, events: eventCount, commits: 0,
+    retentionErrors: 0, lastRetentionError: null,
+  };
 
   function schedule(): void {
     if (scheduled || queue.length === 0) return;
@@ -324,7 +330,10 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     },
 
     health() {
-      return { ...health, pendingWrites: queued, events: eventCount, writable: health.writable && !closed };
+      return {
+        ...health, pendingWrites: queued, events: eventCount, writable: health.writable && !closed,
+        retentionErrors: retention.errors, lastRetentionError: retention.lastError,
+      };
     },
 
     sweep() {

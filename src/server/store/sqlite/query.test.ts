@@ -279,6 +279,21 @@ describe('retention and failures', () => {
     db.close();
   });
 
+  it('counts a failing retention step, keeps the rows, and retries on the next sweep', async () => {
+    const { log, dir } = open({ now: () => T0, rawRetentionDays: 1 });
+    await fill(log, 100, T0 - 3 * DAY, HOUR, 37);
+    const admin = new Database(join(dir, 'events.db'));
+    admin.exec(`CREATE TRIGGER keep BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'locked down'); END`);
+    expect((await log.sweep()).events).toBe(0);
+    expect(log.health()).toMatchObject({ retentionErrors: 1, events: 100 });
+    expect(log.health().lastRetentionError).toMatch(/locked down/);
+    expect(log.readAfter('0', 1000)).toHaveLength(100);
+    admin.exec('DROP TRIGGER keep');
+    admin.close();
+    expect((await log.sweep()).events).toBe(100);
+    expect(log.health().events).toBe(0);
+  });
+
   it('rejects every caller of a failed commit, stores none of it, and recovers', async () => {
     const { log, dir } = open();
     const r = rng(41);

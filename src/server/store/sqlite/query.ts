@@ -10,6 +10,9 @@ import type { HistoryPage, HistoryQuery } from '../types.js';
 import { filterSql, readPlan } from './filter-sql.js';
 import { isValidId, rowToEvent } from './rows.js';
 
+/** A window reaching past ±OPEN ms (beyond year 200,000) on both sides is treated as unbounded. */
+const OPEN = 6e15;
+
 /** Most events one page holds; larger limits are cut to this. */
 export const MAX_PAGE = 1000;
 
@@ -28,6 +31,8 @@ export function decodeCursor(cursor: string): number {
 
 /** Lowest and highest id of events whose time may fall in [from, to), or null for none. */
 export function idRange(db: Database.Database, from: number, to: number): { lo: number; hi: number } | null {
+  // An open window (gap recovery with `after`) needs no per-minute bounds.
+  if (from <= -OPEN && to >= OPEN) return { lo: 1, hi: Number.MAX_SAFE_INTEGER };
   const r = db.prepare('SELECT min(lo) AS lo, max(hi) AS hi FROM r_ids WHERE minute >= ? AND minute <= ?')
     .get(Math.floor(from / 60_000), Math.floor((to - 1) / 60_000)) as { lo: number | null; hi: number | null };
   return r.lo === null || r.hi === null ? null : { lo: r.lo, hi: r.hi };

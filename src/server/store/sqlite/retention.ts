@@ -32,6 +32,9 @@ const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 export class Retention {
   private running: Promise<{ events: number; rollups: number }> | null = null;
   private stopped = false;
+  /** Steps that threw since open, and the last message (shown by health()). */
+  errors = 0;
+  lastError: string | null = null;
   private readonly steps: { name: string; run: () => number; more?: (n: number) => boolean }[];
 
   constructor(private readonly db: Database.Database, private readonly opts: RetentionOptions) {
@@ -117,8 +120,10 @@ export class Retention {
         let n: number;
         try {
           n = step.run();
-        } catch {
+        } catch (err) {
           // A busy or failing disk: try again on the next sweep rather than spin here.
+          this.errors++;
+          this.lastError = `${step.name}: ${(err as Error).message}`;
           return done;
         }
         if (step.name === 'events') done.events += n; else done.rollups += n;
