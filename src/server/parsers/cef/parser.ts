@@ -9,7 +9,6 @@ import { clip } from '../../../event/validate.js';
 import { categoryFromName, excerpt, fail, guard, lookupClass, normTransport, parsePort, skip } from '../common/index.js';
 import { stripSyslog } from '../syslog/strip.js';
 import { epochToIso, ip as canonical, observer, unspecifiedFor } from '../json/fields.js';
-import { serviceForPort } from '../iptables/ports.js';
 import { categoryFromWords } from '../json/words.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -183,7 +182,8 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   if (action) event.action = action;
   const proto = e.get('proto');
   if (proto) event.transport = PROTO_NUMBERS[proto.trim()] ?? normTransport(proto);
-  const service = e.get('app') && /^[a-z][a-z0-9-]{0,19}$/i.test(e.get('app')!) ? e.get('app')!.toLowerCase() : serviceForPort(destination.port);
+  const app = e.get('app');
+  const service = app && /^[a-z][a-z0-9-]{0,19}$/i.test(app) ? app.toLowerCase() : undefined;
   if (service) event.service = service;
   const details = detailsOf(e);
   if (Object.keys(details).length) event.details = details;

@@ -8,7 +8,6 @@ import { parseIsoLike, toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import { excerpt, fail, guard, normTransport, skip } from '../common/index.js';
 import { getPath, ip as canonical, observer, parseObjectMaybeSyslog, port, str, type JsonObject } from '../json/fields.js';
-import { serviceForPort } from '../iptables/ports.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 /** Dionaea protocol module → service name. */
@@ -59,7 +58,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
 
   const protocol = str(conn.protocol)?.toLowerCase();
   const service = protocol && Object.prototype.hasOwnProperty.call(PROTOCOL_SERVICES, protocol)
-    ? PROTOCOL_SERVICES[protocol] : serviceForPort(dport);
+    ? PROTOCOL_SERVICES[protocol] : undefined;
 
   const details: Record<string, string | number> = {};
   if (protocol) details.protocol = clip(protocol, 40);

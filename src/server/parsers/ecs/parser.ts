@@ -9,7 +9,6 @@ import { parseIsoLike } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import { categorize, excerpt, fail, guard, normTransport, severityFromPriority, skip } from '../common/index.js';
 import { epochToIso, getPath, ip as canonical, observer, parseObject, port, unspecifiedFor, type JsonObject } from '../json/fields.js';
-import { serviceForPort } from '../iptables/ports.js';
 import { categoryFromWords } from '../json/words.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -161,7 +160,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   const transport = text(o, 'network.transport');
   if (transport) event.transport = normTransport(transport);
   const proto = text(o, 'network.protocol')?.toLowerCase();
-  const service = proto && /^[a-z][a-z0-9-]{0,19}$/.test(proto) ? proto : serviceForPort(dport);
+  const service = proto && /^[a-z][a-z0-9-]{0,19}$/.test(proto) ? proto : undefined;
   if (service) event.service = service;
   const details: Record<string, string | number> = {};
   for (const [path, key] of DETAILS) {

@@ -11,7 +11,6 @@ import { excerpt, fail, guard, normTransport, parsePort, skip } from '../common/
 import { stripSyslog } from '../syslog/strip.js';
 import { ip as canonical, observer } from '../json/fields.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
-import { serviceForPort } from './ports.js';
 
 /** Prefix words → action (matched as whole words, case-insensitive; first word found wins). */
 export const DEFAULT_PREFIX_ACTIONS: Readonly<Record<string, Action>> = {
@@ -130,8 +129,6 @@ function parse(record: string, ctx: ParseContext): ParseResult {
     destination,
   };
   if (transport) event.transport = transport;
-  const service = serviceForPort(destination.port);
-  if (service) event.service = service;
   const details: Record<string, string | number> = {};
   if (head.vmid !== undefined) details.vmid = head.vmid;
   const inIf = kv.get('IN'), outIf = kv.get('OUT');

@@ -9,7 +9,6 @@ import { parseIsoLike } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import { excerpt, fail, guard, normTransport } from '../common/index.js';
 import { epochToIso, getPath, ip as canonical, observer, parseObject, port, unspecifiedFor } from './fields.js';
-import { serviceForPort } from '../iptables/ports.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 /** Mapping keys that hold a dotted path into the record. */
@@ -196,7 +195,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   if (action) event.action = action;
   const transport = scalar(at('transport'));
   if (transport) event.transport = normTransport(transport);
-  const service = scalar(at('service'))?.toLowerCase() ?? serviceForPort(dport);
+  const service = scalar(at('service'))?.toLowerCase();
   if (service) event.service = clip(service, 40);
   const count = at('count');
   if (typeof count === 'number' && Number.isInteger(count) && count >= 1) event.count = Math.min(count, 1_000_000_000);

@@ -8,7 +8,6 @@ import { parseIsoLike, toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import { excerpt, fail, guard, skip } from '../common/index.js';
 import { ip as canonical, observer, parseObjectMaybeSyslog, port, str, unspecifiedFor } from '../json/fields.js';
-import { serviceForPort } from '../iptables/ports.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 interface LogType {
@@ -108,8 +107,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
     destination: dport === undefined ? { ip: dst } : { ip: dst, port: dport },
   };
   if (known && lt.transport) event.transport = lt.transport;
-  const service = lt.service ?? serviceForPort(dport);
-  if (service) event.service = service;
+  if (lt.service) event.service = lt.service;
   const details = logdataDetails(o.logdata);
   if (details) event.details = details;
   return { kind: 'events', events: [event] };
