@@ -216,6 +216,7 @@ async function measure(): Promise<void> {
     report(`${name}: first ${fmt(t.first)} ms, best of 3 ${fmt(t.best)} ms, cpu ${fmt(t.cpu)} ms (${fmt(t.bytes / 1024)} KiB)`);
   }
 
+  if (EXPORT <= 0) { await app.close(); await log.close(); return; }
   // CSV export of about EXPORT events: the last EXPORT/N of the 30 days.
   const span = Math.min(30 * DAY, (EXPORT / Math.max(1, stored)) * 30 * DAY);
   const rss0 = process.memoryUsage().rss;

@@ -47,6 +47,13 @@ const SEEK_INDEXES: { field: keyof EventFilter; index: string; dim: DimName }[] 
   { field: 'sensors', index: 'events_sensor', dim: 'sensor' },
 ];
 
+export interface ReadPlan {
+  /** `INDEXED BY <index>` or `NOT INDEXED`, to put after the table name. */
+  hint: string;
+  /** True when the plan reads only matching rows, in id order (one value of an indexed column). */
+  inOrder: boolean;
+}
+
 /** Below this share of the window's events, reading matches through an index beats a scan. */
 const SEEK_SHARE = 0.05;
 
@@ -57,9 +64,9 @@ const SEEK_SHARE = 0.05;
  * in id order and stops at the limit, so it is taken whatever its share; several values are read
  * and then sorted, which only pays when they are rare. `ordered` says the caller needs id order.
  */
-export function readPlan(db: Database.Database, f: EventFilter, from: number, to: number, ordered: boolean): string {
+export function readPlan(db: Database.Database, f: EventFilter, from: number, to: number, ordered: boolean): ReadPlan {
   const candidates = SEEK_INDEXES.filter(({ field }) => ((f[field] as unknown[] | undefined)?.length ?? 0) > 0);
-  if (candidates.length === 0) return 'NOT INDEXED';
+  if (candidates.length === 0) return { hint: 'NOT INDEXED', inOrder: false };
   const dayFrom = Math.floor(from / DAY_MS) * DAY_MS;
   const total = (db.prepare('SELECT sum(cnt) FROM r_tot WHERE level = ? AND bucket >= ? AND bucket < ?').pluck()
     .get(DAY, dayFrom, to) as number | null) ?? 0;
@@ -71,10 +78,11 @@ export function readPlan(db: Database.Database, f: EventFilter, from: number, to
     const share = total > 0 ? n / total : 0;
     if (!best || share < best.share) best = { index: c.index, share };
   }
-  if (best && best.share < SEEK_SHARE) return `INDEXED BY ${best.index}`;
-  if (ordered) {
-    const single = candidates.find(({ field }) => (f[field] as unknown[]).length === 1);
-    if (single) return `INDEXED BY ${single.index}`;
+  const single = candidates.find(({ field }) => (f[field] as unknown[]).length === 1);
+  if (best && best.share < SEEK_SHARE) {
+    const inOrder = single !== undefined && single.index === best.index;
+    return { hint: `INDEXED BY ${best.index}`, inOrder };
   }
-  return 'NOT INDEXED';
+  if (ordered && single) return { hint: `INDEXED BY ${single.index}`, inOrder: true };
+  return { hint: 'NOT INDEXED', inOrder: false };
 }

@@ -26,7 +26,7 @@ import { runStats } from './stats.js';
 import { Retention, type RetentionOptions } from './retention.js';
 import { isValidId, parseId, rowJson, rowToEvent } from './rows.js';
 
-export { MAX_PAGE } from './query.js';
+export { MAX_PAGE, SCAN_BUDGET } from './query.js';
 
 /** Most events one transaction stores; a larger backlog is committed over several turns. */
 export const MAX_BATCH = 5_000;
@@ -52,6 +52,8 @@ export interface SqliteLogOptions {
   maxPending?: number;
   /** Period of the retention sweep in ms (default 60,000); 0 disables the timer. */
   retentionIntervalMs?: number;
+  /** Most ids one history page examines on a scanning plan (default SCAN_BUDGET, see query.ts). */
+  scanBudget?: number;
 }
 
 export interface LogHealth {
@@ -278,11 +280,11 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     },
 
     query(q: HistoryQuery): HistoryPage {
-      return runQuery(rd, q);
+      return runQuery(rd, q, opts.scanBudget);
     },
 
     queryJson(q: HistoryQuery) {
-      const { rows, nextCursor } = queryRows(rd, q);
+      const { rows, nextCursor } = queryRows(rd, q, opts.scanBudget);
       return { lines: rows.map(rowJson), nextCursor };
     },
 

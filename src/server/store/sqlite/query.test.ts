@@ -83,17 +83,40 @@ describe('history queries', () => {
     const db = new Database(join(dir, 'events.db'), { readonly: true });
     const rare: EventFilter = { ports: [8443, 8444] };
     const common: EventFilter = { ports: [22, 80, 443] };
-    expect(readPlan(db, rare, T0, T0 + DAY, true)).toBe('INDEXED BY events_port');
-    expect(readPlan(db, common, T0, T0 + DAY, true)).toBe('NOT INDEXED');
-    expect(readPlan(db, { ports: [22] }, T0, T0 + DAY, true)).toBe('INDEXED BY events_port');
-    expect(readPlan(db, { ports: [22] }, T0, T0 + DAY, false)).toBe('NOT INDEXED');
-    expect(readPlan(db, { categories: ['dos'] }, T0, T0 + DAY, true)).toBe('NOT INDEXED');
+    expect(readPlan(db, rare, T0, T0 + DAY, true)).toEqual({ hint: 'INDEXED BY events_port', inOrder: false });
+    expect(readPlan(db, { ports: [8443] }, T0, T0 + DAY, true)).toEqual({ hint: 'INDEXED BY events_port', inOrder: true });
+    expect(readPlan(db, common, T0, T0 + DAY, true)).toEqual({ hint: 'NOT INDEXED', inOrder: false });
+    expect(readPlan(db, { ports: [22] }, T0, T0 + DAY, true)).toEqual({ hint: 'INDEXED BY events_port', inOrder: true });
+    expect(readPlan(db, { ports: [22] }, T0, T0 + DAY, false)).toEqual({ hint: 'NOT INDEXED', inOrder: false });
+    expect(readPlan(db, { categories: ['dos'] }, T0, T0 + DAY, true)).toEqual({ hint: 'NOT INDEXED', inOrder: false });
     db.close();
     for (const filter of [rare, common]) {
       const want = all.filter((e) => matches(filter, e));
       expect(pageAll(log, T0, T0 + DAY, filter, 7).map((e) => e.id)).toEqual(want.map((e) => e.id));
       expect(log.stats({ from: T0, to: T0 + DAY, filter, bucketMs: HOUR, top: 3 }).total).toBe(want.reduce((n, e) => n + e.count, 0));
     }
+  });
+
+  it('with a small scan budget, returns short pages with a cursor and still every match exactly once', async () => {
+    const { log } = open({ scanBudget: 37 });
+    const all = await fill(log, 1500, T0, 3 * HOUR, 17);
+    let short = 0;
+    for (const filter of [{ categories: ['dos'] }, { minSeverity: 'critical', ports: [22, 445] }, { srcCountries: ['CN'] }, {}] as EventFilter[]) {
+      const want = all.filter((e) => matches(filter, e));
+      const got: AttackEvent[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = log.query({ from: T0, to: T0 + 3 * HOUR, filter, limit: 20, cursor });
+        if (page.nextCursor && page.events.length < 20) short++;
+        got.push(...page.events);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(got.map((e) => e.id), JSON.stringify(filter)).toEqual(want.map((e) => e.id));
+    }
+    expect(short).toBeGreaterThan(10);
+    const gap = log.query({ from: -8.64e15, to: 8.64e15, filter: {}, limit: 1000, cursor: null, afterId: '100' });
+    expect(gap.events).toHaveLength(37);
+    expect(gap.events[0].id).toBe('101');
   });
 
   it('caps the page size and rejects a cursor it did not make', async () => {

@@ -13,6 +13,15 @@ import { isValidId, rowToEvent } from './rows.js';
 /** A window reaching past ±OPEN ms (beyond year 200,000) on both sides is treated as unbounded. */
 const OPEN = 6e15;
 
+/**
+ * Most ids one page may examine when its plan can read non-matching rows (a scan along the id
+ * range, or several index values merged and sorted). When the budget runs out before the page
+ * is full, the page is returned short (possibly empty) with a cursor at the last id examined:
+ * a rare filter over a long window costs several quick requests instead of one that holds the
+ * event loop (and so ingest) for seconds. Clients follow nextCursor until it is null.
+ */
+export const SCAN_BUDGET = 100_000;
+
 /** Most events one page holds; larger limits are cut to this. */
 export const MAX_PAGE = 1000;
 
@@ -32,19 +41,22 @@ export function decodeCursor(cursor: string): number {
 /** Lowest and highest id of events whose time may fall in [from, to), or null for none. */
 export function idRange(db: Database.Database, from: number, to: number): { lo: number; hi: number } | null {
   // An open window (gap recovery with `after`) needs no per-minute bounds.
-  if (from <= -OPEN && to >= OPEN) return { lo: 1, hi: Number.MAX_SAFE_INTEGER };
+  if (from <= -OPEN && to >= OPEN) {
+    const b = db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM events').get() as { lo: number | null; hi: number | null };
+    return b.lo === null || b.hi === null ? null : { lo: b.lo, hi: b.hi };
+  }
   const r = db.prepare('SELECT min(lo) AS lo, max(hi) AS hi FROM r_ids WHERE minute >= ? AND minute <= ?')
     .get(Math.floor(from / 60_000), Math.floor((to - 1) / 60_000)) as { lo: number | null; hi: number | null };
   return r.lo === null || r.hi === null ? null : { lo: r.lo, hi: r.hi };
 }
 
-export function runQuery(db: Database.Database, q: HistoryQuery & { afterId?: string }): HistoryPage {
-  const { rows, nextCursor } = queryRows(db, q);
+export function runQuery(db: Database.Database, q: HistoryQuery, budget = SCAN_BUDGET): HistoryPage {
+  const { rows, nextCursor } = queryRows(db, q, budget);
   return { events: rows.map(rowToEvent), nextCursor };
 }
 
 /** Like runQuery, but rows as stored (JSON text without id), so exports skip a parse per event. */
-export function queryRows(db: Database.Database, q: HistoryQuery & { afterId?: string }): { rows: { id: number; json: string }[]; nextCursor: string | null } {
+export function queryRows(db: Database.Database, q: HistoryQuery, budget = SCAN_BUDGET): { rows: { id: number; json: string }[]; nextCursor: string | null } {
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(q.limit) || MAX_PAGE));
   let after = q.cursor ? decodeCursor(q.cursor) : 0;
   if (q.afterId !== undefined) {
@@ -56,10 +68,12 @@ export function queryRows(db: Database.Database, q: HistoryQuery & { afterId?: s
   if (!range || range.hi <= after) return { rows: [], nextCursor: null };
   after = Math.max(after, range.lo - 1);
   const f = filterSql(q.filter);
-  const hint = readPlan(db, q.filter, q.from, q.to, true);
+  const plan = readPlan(db, q.filter, q.from, q.to, true);
+  const end = plan.inOrder ? range.hi : Math.min(range.hi, after + Math.max(1, budget));
   // The filter runs on the narrow events rows; only the page's rows fetch their JSON.
-  const sql = `SELECT e.id AS id, j.json AS json FROM events AS e ${hint} CROSS JOIN event_json AS j ON j.id = e.id
+  const sql = `SELECT e.id AS id, j.json AS json FROM events AS e ${plan.hint} CROSS JOIN event_json AS j ON j.id = e.id
     WHERE e.id > ? AND e.id <= ? AND t >= ? AND t < ?${f.sql} ORDER BY e.id LIMIT ?`;
-  const rows = db.prepare(sql).all(after, range.hi, q.from, q.to, ...f.params, limit) as { id: number; json: string }[];
-  return { rows, nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1].id) : null };
+  const rows = db.prepare(sql).all(after, end, q.from, q.to, ...f.params, limit) as { id: number; json: string }[];
+  const nextCursor = rows.length === limit ? encodeCursor(rows[rows.length - 1].id) : end < range.hi ? encodeCursor(end) : null;
+  return { rows, nextCursor };
 }

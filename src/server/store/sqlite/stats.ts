@@ -68,7 +68,7 @@ function scanRaw(db: Database.Database, acc: Acc, from: number, to: number, q: S
   if (!range) return;
   const f = filterSql(q.filter);
   const sql = `SELECT t, category, sev, cnt, located, src_country, src_asn, src_ip, rule, dst_port, sensor
-    FROM events ${readPlan(db, q.filter, from, to, false)}
+    FROM events ${readPlan(db, q.filter, from, to, false).hint}
     WHERE id >= ? AND id <= ? AND t >= ? AND t < ?${f.sql}`;
   const bms = acc.bucketMs;
   const stmt = db.prepare(sql).raw(true);
