@@ -19,6 +19,7 @@ import { cefParser } from './cef/parser.js';
 import { ecsParser } from './ecs/parser.js';
 import { jsonParser } from './json/parser.js';
 import { intelListParser } from './intel-list/parser.js';
+import { dionaeaMhnParser } from './dionaea-mhn/parser.js';
 
 export const PARSERS: readonly Parser[] = [
   suricataEve,
@@ -37,6 +38,7 @@ export const PARSERS: readonly Parser[] = [
   ecsParser,
   jsonParser,
   intelListParser,
+  dionaeaMhnParser,
 ];
 
 const byName = new Map(PARSERS.map((p) => [p.name, p]));
