@@ -22,9 +22,9 @@ const FOLDER_FORMATS: Readonly<Record<string, readonly string[]>> = {
   'snort2-csv': ['snort-csv'],
   'snort3-json': ['snort3-json'],
   cowrie: ['cowrie'],
-  dionaea: ['dionaea', 'dionaea-mhn'],
+  dionaea: ['dionaea'],
   opencanary: ['opencanary'],
-  'threat-intel': ['ipsum', 'intel-ipsum', 'threat-intel'],
+  'threat-intel': ['intel-list'],
   'zeek-notice': ['zeek-notice', 'zeek-notice-json'],
   iptables: ['iptables'],
   sshd: ['sshd'],
@@ -33,6 +33,11 @@ const FOLDER_FORMATS: Readonly<Record<string, readonly string[]>> = {
   cef: ['cef'],
   'paloalto-threat-csv': ['paloalto-threat-csv'],
 };
+
+/** Files whose name matches take these formats instead of their folder's (exports of another shape). */
+const FILE_FORMATS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
+  [/mhn-mongo-export/i, ['dionaea-mhn']],
+];
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = resolve(process.argv[2] ?? join(repo, '..', 'shared', 'samples'));
@@ -55,7 +60,8 @@ for (const folder of readdirSync(dir).sort()) {
   }
   for (const file of readdirSync(path).sort()) {
     const text = readFileSync(join(path, file), 'utf8');
-    for (const format of formats) {
+    const override = FILE_FORMATS.find(([re]) => re.test(file))?.[1].filter((f) => parserFor(f));
+    for (const format of override ?? formats) {
       const parser = parserFor(format)!;
       const corr = parser.correlator?.();
       const byCode = new Map<string, number>();
