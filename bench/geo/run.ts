@@ -82,8 +82,19 @@ try {
   console.log(`ASN table: ${table.rows4} IPv4 + ${table.rows6} IPv6 rows; build from CSV text ${build.wall.toFixed(0)} ms wall / ${build.cpu.toFixed(0)} ms CPU; binary ${(bin.length / 1e6).toFixed(1)} MB; load from binary ${load.wall.toFixed(1)} ms wall / ${load.cpu.toFixed(1)} ms CPU`);
 
   let t = performance.now();
-  openEmbeddedCity();
+  const city = openEmbeddedCity();
   console.log(`city databases (v4+v6 mmdb) opened in ${(performance.now() - t).toFixed(0)} ms`);
+  {
+    // The ASN table against the city reader on the same distinct public IPv4 addresses.
+    const addrs = Array.from({ length: 500_000 }, randomV4);
+    const nums = addrs.map((a) => a.split('.').reduce((x, o) => x * 256 + Number(o), 0));
+    const ma = measure(() => { for (let i = 0; i < nums.length; i++) table.lookup4(nums[i]); });
+    const mt = measure(() => { for (let i = 0; i < addrs.length; i++) table.lookup(addrs[i]); });
+    const mc = measure(() => { for (let i = 0; i < addrs.length; i++) city.v4.get(addrs[i]); });
+    console.log(`ASN table lookup4 (parsed address), 500k distinct IPv4: ${rates(addrs.length, ma)}`);
+    console.log(`ASN table lookup (from text), same: ${rates(addrs.length, mt)}`);
+    console.log(`city reader get (from text), same: ${rates(addrs.length, mc)}`);
+  }
 
   t = performance.now();
   const en = await createEnricher({ geo: { cacheSize: 50_000 }, sites: [{ name: 'lab', lat: 52.37, lon: 4.9 }], dataDir: dir });

@@ -199,6 +199,7 @@ describe('lookup of hostile input', () => {
 
   it('reads IPv4-mapped IPv6 as IPv4 and drops zone ids', () => {
     expect(en.lookup('::ffff:8.8.8.8')).toMatchObject({ ip: '8.8.8.8', country: 'US' });
+    expect(en.lookupIp('::ffff:8.8.8.8')).toEqual(en.lookup('8.8.8.8'));
     expect(en.lookup('fe80::1%eth0')).toEqual({ ip: 'fe80::1', geoReason: 'private', range: 'link-local' });
     expect(en.lookup('[2001:db8::1]')).toEqual({ ip: '2001:db8::1', geoReason: 'reserved', range: 'documentation' });
   });

@@ -27,7 +27,11 @@ export interface EnricherOptions {
   watch?: WatchOptions;
 }
 
-export type GeoEnricher = Enricher & { lookup(text: string): IpInfo | IpLookupError };
+/** The enricher createEnricher returns: `lookup` is always there; `lookupIp` is the same function. */
+export type GeoEnricher = Enricher & {
+  lookup(text: string): IpInfo | IpLookupError;
+  lookupIp(text: string): IpInfo | IpLookupError;
+};
 
 /**
  * Opens the databases and returns the enricher. Throws CodedError GEO_DB_MISSING or
@@ -178,6 +182,10 @@ class EnricherImpl implements GeoEnricher {
     if (r.geoReason) out.geoReason = r.geoReason;
     if (r.range) out.range = r.range;
     return out;
+  }
+
+  lookupIp(text: string): IpInfo | IpLookupError {
+    return this.lookup(text);
   }
 
   info(): GeoInfo {
