@@ -148,6 +148,20 @@ describe('attackmap server', () => {
     expect(dead.entries.some((d: any) => d.code === 'PARSE_NOT_JSON' && d.raw === 'not json at all')).toBe(true);
   });
 
+  it('joins Cowrie sessions across separate ?format=cowrie requests', async () => {
+    const rawPost = (line: object) => fetch(`${server.url}/api/events?format=cowrie&sensor=hp-1`, {
+      method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' }, body: JSON.stringify(line),
+    }).then((r) => r.json());
+    const session = 'a1b2c3d4e5f6';
+    await rawPost({ eventid: 'cowrie.session.connect', timestamp: '2026-11-25T10:00:00.000000Z', session, src_ip: '81.2.69.142', src_port: 50000, dst_ip: '8.8.8.8', dst_port: 2222, protocol: 'ssh', sensor: 'hp-1' });
+    const answer = await rawPost({ eventid: 'cowrie.login.failed', timestamp: '2026-11-25T10:00:01.000000Z', session, src_ip: '81.2.69.142', username: 'root', password: '123456', sensor: 'hp-1' });
+    expect(answer.accepted).toBe(1);
+    const login = server.log.recent(1)[0];
+    expect(login.category).toBe('bruteforce');
+    expect(login.destination.ip).toBe('8.8.8.8');
+    expect(login.destination.port).toBe(2222);
+  });
+
   it('streams hello with a snapshot, then attack batches whose id is the last event id', async () => {
     const s = openStream(server.url);
     try {

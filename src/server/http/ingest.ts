@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema.js';
 import type { Pipeline, IngestResult, ItemError } from '../pipeline.js';
 import { parserFor } from '../parsers/index.js';
+import type { Correlator, Parser } from '../parsers/types.js';
 import { frameAll } from '../sources/framing.js';
 import { bearerToken, secretsEqual } from './auth.js';
 import { CodedError, type ErrorCode } from '../../event/errors.js';
@@ -74,8 +75,25 @@ function answer(result: IngestResult, extraErrors: ItemError[] = []) {
   return { accepted: result.accepted, rejected: result.rejected + extraErrors.length, skipped: result.skipped, errors };
 }
 
+/** Most (format, sensor) correlators kept for raw lines pushed over HTTP; the oldest is dropped. */
+export const MAX_HTTP_CORRELATORS = 64;
+
 export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): void {
   const limiter = deps.ingest.ratePerSecond > 0 ? createRateLimiter(deps.ingest.ratePerSecond) : null;
+  // Formats that join records (Cowrie sessions) keep their state per sensor across requests,
+  // as a file source does across reads.
+  const correlators = new Map<string, Correlator>();
+  const correlatorFor = (parser: Parser, sensor: string): Correlator | undefined => {
+    if (!parser.correlator) return undefined;
+    const key = `${parser.name}|${sensor}`;
+    let c = correlators.get(key);
+    if (!c) {
+      if (correlators.size >= MAX_HTTP_CORRELATORS) correlators.delete(correlators.keys().next().value as string);
+      c = parser.correlator();
+      correlators.set(key, c);
+    }
+    return c;
+  };
 
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -120,7 +138,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
         const result = await deps.pipeline.submitRecords(records, {
           parser,
           ctx: { now: deps.now(), timezone, sensor, site: typeof query.site === 'string' ? query.site.slice(0, 200) : undefined },
-          correlator: undefined,
+          correlator: correlatorFor(parser, sensor),
           source: `http:${parser.name}`,
           position: 'http',
         });
