@@ -236,7 +236,8 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
       const b = single(q, 'bucket');
       const bucketMs = b ? parseBucket(b) : autoBucket(to - from);
       const top = intParam(q, 'top', 1, 100, 10);
-      return reply.send(deps.log.stats({ from, to, filter, bucketMs, top }));
+      const sq = { from, to, filter, bucketMs, top };
+      return reply.send(deps.log.statsAsync ? await deps.log.statsAsync(sq) : deps.log.stats(sq));
     } catch (err) {
       return fail(reply, err);
     }

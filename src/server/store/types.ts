@@ -86,6 +86,8 @@ export interface EventLog {
   /** Optional: the same page as JSON text per event (exports skip a parse and re-serialisation). */
   queryJson?(q: HistoryQuery): { lines: string[]; nextCursor: string | null };
   stats(q: StatsQuery): StatsResult;
+  /** Optional: the same answer computed in steps that yield to the event loop (long filtered scans). */
+  statsAsync?(q: StatsQuery): Promise<StatsResult>;
   addDeadLetters(entries: DeadLetter[]): void;
   deadLetters(limit: number, beforeId?: number): { entries: DeadLetter[]; total: number };
   /** Small durable key/value state (file read positions). */

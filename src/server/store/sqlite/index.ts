@@ -22,7 +22,7 @@ import type { DeadLetter, EventLog, HistoryPage, HistoryQuery, StatsQuery, Stats
 import { migrate } from './schema.js';
 import { RollupBatch, rollupStatements, type Facts } from './rollup.js';
 import { queryRows, runQuery } from './query.js';
-import { runStats } from './stats.js';
+import { runStats, runStatsAsync } from './stats.js';
 import { Retention, type RetentionOptions } from './retention.js';
 import { isValidId, parseId, rowJson, rowToEvent } from './rows.js';
 
@@ -54,6 +54,8 @@ export interface SqliteLogOptions {
   retentionIntervalMs?: number;
   /** Most ids one history page examines on a scanning plan (default SCAN_BUDGET, see query.ts). */
   scanBudget?: number;
+  /** Ids per step of statsAsync's raw scans (default SCAN_CHUNK, see stats.ts). */
+  statsChunk?: number;
 }
 
 export interface LogHealth {
@@ -290,6 +292,10 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
 
     stats(q: StatsQuery): StatsResult {
       return runStats(rd, q);
+    },
+
+    statsAsync(q: StatsQuery): Promise<StatsResult> {
+      return runStatsAsync(rd, q, opts.statsChunk);
     },
 
     addDeadLetters(entries: DeadLetter[]) {

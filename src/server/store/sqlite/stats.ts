@@ -35,7 +35,7 @@ class Acc {
   bySev = new Array<number>(SEVERITIES.length).fill(0);
   dims = DIMS.map(() => new Map<string, number>());
   series = new Map<number, number[]>();
-  constructor(readonly bucketMs: number) {}
+  constructor(readonly bucketMs: number, readonly chunk = SCAN_CHUNK) {}
 
   addTot(b: number, cat: number, sev: number, cnt: number, unloc: number): void {
     this.addTotals(cat, sev, cnt, unloc);
@@ -61,8 +61,11 @@ class Acc {
   }
 }
 
-/** Raw rows in [from, to) (optionally filtered) into the accumulator. */
-function scanRaw(db: Database.Database, acc: Acc, from: number, to: number, q: StatsQuery): void {
+/** Ids per step of a raw scan; the async form yields to the event loop between steps. */
+export const SCAN_CHUNK = 50_000;
+
+/** Raw rows in [from, to) (optionally filtered) into the accumulator, one id chunk per step. */
+function* scanRaw(db: Database.Database, acc: Acc, from: number, to: number, q: StatsQuery): Generator<void> {
   if (!(to > from)) return;
   const range = idRange(db, from, to);
   if (!range) return;
@@ -72,7 +75,9 @@ function scanRaw(db: Database.Database, acc: Acc, from: number, to: number, q: S
     WHERE id >= ? AND id <= ? AND t >= ? AND t < ?${f.sql}`;
   const bms = acc.bucketMs;
   const stmt = db.prepare(sql).raw(true);
-  for (const row of stmt.iterate(range.lo, range.hi, from, to, ...f.params) as Iterable<unknown[]>) {
+  for (let lo = range.lo; lo <= range.hi; lo += acc.chunk) {
+    yield;
+    for (const row of stmt.iterate(lo, Math.min(range.hi, lo + acc.chunk - 1), from, to, ...f.params) as Iterable<unknown[]>) {
     const [t, cat, sev, cnt, located, country, asn, ip, rule, port, sensor] = row as
       [number, number, number, number, number, string | null, number | null, string, string, number | null, string];
     acc.addTot(Math.floor(t / bms) * bms, cat, sev, cnt, located ? 0 : cnt);
@@ -83,6 +88,7 @@ function scanRaw(db: Database.Database, acc: Acc, from: number, to: number, q: S
     acc.addDim(3, rule, cnt);
     if (port !== null) acc.addDim(4, String(port), cnt);
     acc.addDim(5, sensor, cnt);
+    }
   }
 }
 
@@ -125,30 +131,47 @@ export function effectiveBucket(from: number, to: number, bucketMs: number): num
   return b;
 }
 
-export function runStats(db: Database.Database, q: StatsQuery): StatsResult & { bucketMs: number } {
-  const bucketMs = effectiveBucket(q.from, q.to, q.bucketMs);
-  const top = Math.max(1, Math.min(MAX_TOP, Math.floor(q.top) || 10));
-  const acc = new Acc(bucketMs);
-  const read = db.transaction(() => {
-    if (!isEmptyFilter(q.filter)) {
-      scanRaw(db, acc, q.from, q.to, q);
-      return;
-    }
-    let hA = Math.ceil(q.from / H) * H;
-    let hB = Math.floor(q.to / H) * H;
-    if (hA >= hB) { scanRaw(db, acc, q.from, q.to, q); return; }
-    const oldest = (db.prepare('SELECT min(minute) AS m FROM r_ids').get() as { m: number | null }).m;
-    const rawFrom = oldest === null ? Infinity : oldest * 60_000;
-    if (q.from < rawFrom) hA = Math.floor(q.from / H) * H;
-    if (hB < rawFrom && q.to > hB) hB = Math.ceil(q.to / H) * H;
-    scanRaw(db, acc, q.from, hA, q);
-    scanRaw(db, acc, hB, q.to, q);
-    // Hourly totals serve series whose bucket is whole hours; finer buckets need minute rows.
-    scanRollups(db, acc, hA, hB, bucketMs % H === 0 ? HOUR : MINUTE);
-  });
-  // One read transaction: every part sees the same commit.
-  read.deferred();
+/** The work of one stats answer as steps: rollup reads in one step, raw scans in id chunks. */
+function* statsSteps(db: Database.Database, q: StatsQuery, acc: Acc): Generator<void> {
+  if (!isEmptyFilter(q.filter)) {
+    yield* scanRaw(db, acc, q.from, q.to, q);
+    return;
+  }
+  let hA = Math.ceil(q.from / H) * H;
+  let hB = Math.floor(q.to / H) * H;
+  if (hA >= hB) { yield* scanRaw(db, acc, q.from, q.to, q); return; }
+  const oldest = (db.prepare('SELECT min(minute) AS m FROM r_ids').get() as { m: number | null }).m;
+  const rawFrom = oldest === null ? Infinity : oldest * 60_000;
+  if (q.from < rawFrom) hA = Math.floor(q.from / H) * H;
+  if (hB < rawFrom && q.to > hB) hB = Math.ceil(q.to / H) * H;
+  yield* scanRaw(db, acc, q.from, hA, q);
+  yield* scanRaw(db, acc, hB, q.to, q);
+  // Hourly totals serve series whose bucket is whole hours; finer buckets need minute rows.
+  scanRollups(db, acc, hA, hB, acc.bucketMs % H === 0 ? HOUR : MINUTE);
+}
 
+/** Stats in one read transaction (every part sees the same commit); blocks for the whole scan. */
+export function runStats(db: Database.Database, q: StatsQuery): StatsResult & { bucketMs: number } {
+  const acc = new Acc(effectiveBucket(q.from, q.to, q.bucketMs));
+  db.transaction(() => { for (const _ of statsSteps(db, q, acc)) { /* run every step */ } }).deferred();
+  return finish(db, q, acc);
+}
+
+/**
+ * Stats with a turn of the event loop between steps, so a filtered scan of a long window never
+ * holds up group commits or the stream for more than one SCAN_CHUNK. Steps read different
+ * commits; events stored meanwhile may or may not be counted (ids beyond the window's id range
+ * when the scan started never are).
+ */
+export async function runStatsAsync(db: Database.Database, q: StatsQuery, chunk = SCAN_CHUNK): Promise<StatsResult & { bucketMs: number }> {
+  const acc = new Acc(effectiveBucket(q.from, q.to, q.bucketMs), Math.max(1, chunk));
+  for (const _ of statsSteps(db, q, acc)) await new Promise<void>((r) => setImmediate(r));
+  return finish(db, q, acc);
+}
+
+function finish(db: Database.Database, q: StatsQuery, acc: Acc): StatsResult & { bucketMs: number } {
+  const bucketMs = acc.bucketMs;
+  const top = Math.max(1, Math.min(MAX_TOP, Math.floor(q.top) || 10));
   const asnTop = topOf(acc.dims[1], top);
   if (asnTop.length > 0) {
     const names = db.prepare(`SELECT asn, org FROM asn_names WHERE asn IN (${asnTop.map(() => '?').join(',')})`)
