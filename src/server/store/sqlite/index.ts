@@ -78,6 +78,8 @@ export interface LogHealth {
 
 export interface SqliteEventLog extends EventLog {
   health(): LogHealth;
+  statsAsync(q: StatsQuery): Promise<StatsResult>;
+  queryJson(q: HistoryQuery): { lines: string[]; nextCursor: string | null };
   /** Runs one full retention sweep now, in small steps; resolves with the rows deleted. */
   sweep(): Promise<{ events: number; rollups: number }>;
 }
