@@ -1,7 +1,7 @@
 /**
  * Colours. Categories use the Okabe–Ito palette (distinguishable with the common colour-vision
- * deficiencies), adjusted per theme for contrast; the choropleth is a single-hue lightness ramp so
- * it never competes with arc colours. Severity is never shown by colour alone (labels too).
+ * deficiencies), adjusted per theme for contrast; the choropleth is a low-saturation slate lightness
+ * ramp, kept darker (lighter in the light theme) than any arc colour so arcs stay visible over it. Severity is never shown by colour alone (labels too).
  */
 import type { Category, Severity } from './types.js';
 
@@ -36,13 +36,13 @@ export const THEMES: Record<ThemeName, Theme> = {
   dark: {
     name: 'dark', ocean: '#070b12', land: '#1a2431', border: '#2e3b4c', graticule: '#101824',
     siteFill: '#ffffff', siteText: '#e8eef5', siteHalo: '#070b12', badgeBg: 'rgba(7,11,18,0.85)', badgeText: '#ffffff',
-    ramp: ['#24364a', '#2f4a66', '#3b5f84', '#4a76a3', '#5f90c2', '#7eaee0'],
+    ramp: ['#232e3b', '#2b3848', '#354457', '#405168', '#4c5f7a', '#5a6e8c'],
     category: OKABE_DARK,
   },
   light: {
     name: 'light', ocean: '#dfe7ef', land: '#f7f7f4', border: '#a9b4bf', graticule: '#d3dce5',
     siteFill: '#111111', siteText: '#111111', siteHalo: '#ffffff', badgeBg: 'rgba(255,255,255,0.9)', badgeText: '#111111',
-    ramp: ['#dbe5f0', '#bccfe3', '#97b4d3', '#6f95c0', '#4a76a8', '#2b5788'],
+    ramp: ['#e6e9ee', '#d3d8e0', '#bec5d0', '#a8b1bf', '#929dae', '#7c889c'],
     category: OKABE_LIGHT,
   },
 };

@@ -3,7 +3,7 @@ import { DEFAULTS, parseSettings, streamPath, toSearch } from './settings.js';
 
 describe('settings in the URL', () => {
   it('round-trips every setting', () => {
-    const s = parseSettings('?category=scan,exploit&minSeverity=high&srcCountry=CN&asn=4134&port=22&service=ssh&sensor=a&site=Frankfurt&view=public&theme=light&panels=feed,gauges&kiosk=1&staleAfter=2000&sound=1&window=1h&arcs=120&motion=reduce');
+    const s = parseSettings('?category=scan,exploit&minSeverity=high&srcCountry=CN&asn=4134&port=22&service=ssh&sensor=a&site=Frankfurt&view=public&theme=light&panels=feed,gauges&kiosk=1&staleAfter=2000&sound=1&window=1h&arcs=120&motion=reduce&fps=60');
     expect(s.filters.category).toEqual(['scan', 'exploit']);
     expect(s.kiosk).toBe(true);
     expect(s.staleAfterMs).toBe(2000);

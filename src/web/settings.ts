@@ -35,6 +35,8 @@ export interface Settings {
   arcBudget: number;
   /** Force reduced motion on (`motion=reduce`), in addition to the OS preference. */
   reduceMotion: boolean;
+  /** Most map frames per second (`fps=`, default 30, 5–120). */
+  maxFps: number;
 }
 
 export const DEFAULTS: Settings = {
@@ -48,6 +50,7 @@ export const DEFAULTS: Settings = {
   window: 'live',
   arcBudget: 300,
   reduceMotion: false,
+  maxFps: 30,
 };
 
 const FILTER_TEXT = ['sensor', 'site', 'srcCountry', 'asn', 'port', 'service'] as const;
@@ -82,6 +85,7 @@ export function parseSettings(search: string): Settings {
     window: (WINDOWS as readonly string[]).includes(w) ? (w as TopWindow) : 'live',
     arcBudget: num(q.get('arcs'), DEFAULTS.arcBudget, 10, 5000),
     reduceMotion: q.get('motion') === 'reduce',
+    maxFps: num(q.get('fps'), DEFAULTS.maxFps, 5, 120),
   };
 }
 
@@ -101,6 +105,7 @@ export function toSearch(s: Settings): string {
   if (s.window !== 'live') q.set('window', s.window);
   if (s.arcBudget !== DEFAULTS.arcBudget) q.set('arcs', String(s.arcBudget));
   if (s.reduceMotion) q.set('motion', 'reduce');
+  if (s.maxFps !== DEFAULTS.maxFps) q.set('fps', String(s.maxFps));
   const out = q.toString();
   return out ? `?${out}` : '';
 }

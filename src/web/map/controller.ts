@@ -15,6 +15,10 @@ import type { LonLat } from './geo.js';
 
 export class MapController {
   readonly pool: ArcPool;
+  /** performance.now() when the basemap was first painted (for the load benchmark). */
+  firstPaintMs: number | undefined;
+  /** Main-thread cost of the map (ms): last basemap paint, and moving averages per frame of arc build and draw. */
+  readonly timing = { basemapMs: 0, basemapPaints: 0, buildMs: 0, drawMs: 0 };
   private proj: GeoProjection;
   private basemap: Basemap | null = null;
   private view: ViewTransform = { k: 1, tx: 0, ty: 0 };
@@ -81,12 +85,21 @@ export class MapController {
   frame(now: number): void {
     if (this.baseDirty && this.basemap) {
       this.baseDirty = false;
+      const t = performance.now();
       this.basemap.draw(this.view, this.dpr, this.theme, this.choro, this.siteXY);
+      this.firstPaintMs ??= performance.now();
+      this.timing.basemapMs = performance.now() - t;
+      this.timing.basemapPaints++;
     }
     this.pool.expire(now);
     if (this.pool.items.length === 0 && !this.painted) return;
+    const t = performance.now();
     const list = buildArcs(this.pool, now, { reducedMotion: this.reducedMotion });
+    const t2 = performance.now();
     drawArcs(this.arcCanvas, list, this.view, this.dpr, this.theme, this.fontPx);
+    const t3 = performance.now();
+    this.timing.buildMs = this.timing.buildMs * 0.95 + (t2 - t) * 0.05;
+    this.timing.drawMs = this.timing.drawMs * 0.95 + (t3 - t2) * 0.05;
     this.painted = this.pool.items.length > 0;
   }
 

@@ -1,0 +1,46 @@
+/**
+ * Screenshots of the page on the demo data (fixed seed) at a wall-screen and a phone size, saved
+ * to docs/img/ for the documentation, after checking the page is live and drew the detailed map.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { ensureBuilt, ensureDir, launch, openPage, pageBase, ROOT, startReal, until } from './helpers.js';
+
+type Real = Awaited<ReturnType<typeof startReal>>;
+let browser: Browser;
+let server: Real;
+let base: Awaited<ReturnType<typeof pageBase>>;
+const IMG = join(ROOT, 'docs', 'img');
+
+beforeAll(async () => {
+  ensureBuilt();
+  ensureDir(IMG);
+  [browser, server] = await Promise.all([launch(), startReal({ demo: { enabled: true, rate: 20, seed: 7 } })]);
+  base = await pageBase(server.url);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await base?.close();
+  await server?.close();
+});
+
+const ready = () => { const s = (window as any).__attackmap?.state; return s && s.stream === 'live' && s.worldDetailed && s.total > 50; };
+
+describe('screenshots from the demo', () => {
+  for (const [name, viewport] of [['map-1920.png', { width: 1920, height: 1080 }], ['map-390.png', { width: 390, height: 844 }]] as const) {
+    it(`saves ${name}`, async () => {
+      const { page, ctx, problems } = await openPage(browser, `${base.url}/`, viewport);
+      try {
+        await until(page, ready, undefined, 45_000);
+        await page.waitForTimeout(2500);
+        const out = join(IMG, name);
+        await page.screenshot({ path: out });
+        expect(statSync(out).size).toBeGreaterThan(20_000);
+        expect(problems).toEqual([]);
+      } finally { await ctx.close(); }
+    }, 90_000);
+  }
+});
