@@ -119,12 +119,14 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
   const maxPending = opts.maxPending ?? MAX_PENDING;
   const deadLetterRows = opts.deadLetterRows ?? 10_000;
   const file = join(opts.dataDir, 'events.db');
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   let rd: Database.Database;
   try {
     mkdirSync(opts.dataDir, { recursive: true });
     db = new Database(file);
-    db.pragma('journal_mode = WAL');
+    // Readers beside the writer need WAL; some file systems (network mounts) refuse it.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`the file system does not support WAL (journal_mode is ${String(mode)})`);
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536');
@@ -133,6 +135,7 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     rd.pragma('busy_timeout = 5000');
     rd.pragma('cache_size = -65536');
   } catch (err) {
+    try { db?.close(); } catch { /* already failing; the first error is the one to report */ }
     throw new CodedError('STORE_OPEN_FAILED', `cannot open ${file}: ${(err as Error).message}`);
   }
 
