@@ -6,7 +6,7 @@
 import type { Action, Category, IngestEvent, Severity } from '../../../event/schema.js';
 import { inferYear, parseIsoLike, zonedToEpoch } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
-import { categoryFromName, excerpt, fail, guard, lookupClass, normTransport, parsePort, skip } from '../common/index.js';
+import { categoryFromName, excerpt, fail, guard, lookupClass, normTransport, own, parsePort, skip } from '../common/index.js';
 import { stripSyslog } from '../syslog/strip.js';
 import { epochToIso, ip as canonical, observer, unspecifiedFor } from '../json/fields.js';
 import { categoryFromWords } from '../json/words.js';
@@ -81,7 +81,7 @@ export function cefSeverity(text: string): Severity | null {
     return n <= 3 ? 'low' : n <= 6 ? 'medium' : n <= 8 ? 'high' : 'critical';
   }
   const words: Record<string, Severity> = { unknown: 'low', low: 'low', medium: 'medium', high: 'high', 'very-high': 'critical', 'very high': 'critical', critical: 'critical' };
-  return words[text.toLowerCase()] ?? null;
+  return own(words, text.toLowerCase()) ?? null;
 }
 
 const ACTION_WORDS: ReadonlyArray<readonly [RegExp, Action]> = [
@@ -181,7 +181,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   const action = act ? ACTION_WORDS.find(([re]) => re.test(act.trim()))?.[1] : undefined;
   if (action) event.action = action;
   const proto = e.get('proto');
-  if (proto) event.transport = PROTO_NUMBERS[proto.trim()] ?? normTransport(proto);
+  if (proto) event.transport = own(PROTO_NUMBERS, proto.trim()) ?? normTransport(proto);
   const app = e.get('app');
   const service = app && /^[a-z][a-z0-9-]{0,19}$/i.test(app) ? app.toLowerCase() : undefined;
   if (service) event.service = service;

@@ -15,6 +15,7 @@ import { categorize } from './category.js';
 import { hasPorts, normTransport, splitHostPort } from './endpoint.js';
 import { signatureSeverity } from './severity.js';
 import { snortTimeToIso } from './snorttime.js';
+import { own } from './table.js';
 import { clip, excerpt, fail } from './text.js';
 
 /** Longest alert_fast line read: 128 KiB (a real line is under 1 KiB; msg is bounded by the rule). */
@@ -48,7 +49,7 @@ export function parseFastLine(record: string, ctx: ParseContext, product: string
     const close = line.indexOf(']', pos);
     if (close < 0 || close - pos > 20) return fail('PARSE_NO_MATCH', `not an alert_fast line: ${excerpt(line)}`);
     const word = line.slice(pos + 1, close).toLowerCase();
-    action = ACTIONS[word] ?? 'alert';
+    action = own(ACTIONS, word) ?? 'alert';
     pos = close + 1;
     while (line.charCodeAt(pos) === 32) pos++;
   }

@@ -11,3 +11,4 @@ export { clip, clipDetail, DETAIL_MAX, ERROR_MESSAGE_MAX, excerpt, fail, guard, 
 export { snortTimeToIso } from './snorttime.js';
 export { FAST_MAX_LINE, parseFastLine } from './fast.js';
 export { actionFromSnort } from './snortaction.js';
+export { own } from './table.js';

@@ -3,6 +3,7 @@
  * IPS policies in detection-only mode: nothing was stopped, so they are plain alerts.
  */
 import type { IngestEvent } from '../../../event/schema.js';
+import { own } from './table.js';
 
 const MAP: Readonly<Record<string, NonNullable<IngestEvent['action']>>> = {
   allow: 'allowed', pass: 'allowed', allowed: 'allowed', alert: 'alert',
@@ -13,5 +14,5 @@ const MAP: Readonly<Record<string, NonNullable<IngestEvent['action']>>> = {
 /** The event action for a Snort action word (any case); `alert` for an unknown or absent word. */
 export function actionFromSnort(word: unknown): NonNullable<IngestEvent['action']> {
   if (typeof word !== 'string' || word.length > 20) return 'alert';
-  return MAP[word.trim().toLowerCase()] ?? 'alert';
+  return own(MAP, word.trim().toLowerCase()) ?? 'alert';
 }

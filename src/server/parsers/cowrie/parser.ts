@@ -7,7 +7,7 @@ import type { Category, IngestEvent, Severity } from '../../../event/schema.js';
 import { parseIsoLike, toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
 import type { Correlator, ParseContext, ParseResult, Parser } from '../types.js';
-import { excerpt, fail, guard, skip } from '../common/index.js';
+import { excerpt, fail, guard, own, skip } from '../common/index.js';
 import { ip, isUnspecified, observer, parseObjectMaybeSyslog, port, putDetail, str, unspecifiedFor, type JsonObject } from '../json/fields.js';
 
 interface Mapping {
@@ -54,9 +54,9 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   if (o.eventid === undefined) return fail('PARSE_MISSING_FIELD', 'eventid is missing');
   const eventid = o.eventid;
   if (typeof eventid !== 'string') return fail('PARSE_BAD_VALUE', `eventid is not a string: ${excerpt(eventid)}`);
-  const m = Object.prototype.hasOwnProperty.call(EVENTS, eventid) ? EVENTS[eventid] : undefined;
+  const m = own(EVENTS, eventid);
   if (!m) {
-    const why = Object.prototype.hasOwnProperty.call(SKIPS, eventid) ? SKIPS[eventid] : 'event id not mapped';
+    const why = own(SKIPS, eventid) ?? 'event id not mapped';
     return skip(`${clip(eventid, 80)}: ${why}`);
   }
   const ts = str(o.timestamp);

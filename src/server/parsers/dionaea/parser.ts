@@ -6,7 +6,7 @@
 import type { IngestEvent } from '../../../event/schema.js';
 import { parseIsoLike, toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
-import { excerpt, fail, guard, normTransport, skip } from '../common/index.js';
+import { excerpt, fail, guard, normTransport, own, skip } from '../common/index.js';
 import { getPath, ip as canonical, observer, parseObjectMaybeSyslog, port, str, type JsonObject } from '../json/fields.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -57,8 +57,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   if (dport === false) return fail('PARSE_BAD_PORT', `dst_port: ${excerpt(dportRaw)}`);
 
   const protocol = str(conn.protocol)?.toLowerCase();
-  const service = protocol && Object.prototype.hasOwnProperty.call(PROTOCOL_SERVICES, protocol)
-    ? PROTOCOL_SERVICES[protocol] : undefined;
+  const service = protocol ? own(PROTOCOL_SERVICES, protocol) : undefined;
 
   const details: Record<string, string | number> = {};
   if (protocol) details.protocol = clip(protocol, 40);

@@ -7,7 +7,7 @@ import type { Action, Category, IngestEvent, Severity } from '../../../event/sch
 import { SEVERITIES } from '../../../event/schema.js';
 import { parseIsoLike } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
-import { categorize, excerpt, fail, guard, normTransport, severityFromPriority, skip } from '../common/index.js';
+import { categorize, excerpt, fail, guard, normTransport, own, severityFromPriority, skip } from '../common/index.js';
 import { epochToIso, getPath, ip as canonical, observer, parseObject, port, unspecifiedFor, type JsonObject } from '../json/fields.js';
 import { categoryFromWords } from '../json/words.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
@@ -51,7 +51,8 @@ function categoryOf(o: JsonObject): Category {
   if (cats.includes('malware')) return 'malware';
   if (cats.includes('authentication') && outcome === 'failure') return 'bruteforce';
   for (const t of words(o, 'threat.tactic.name')) {
-    if (Object.prototype.hasOwnProperty.call(TACTICS, t)) return TACTICS[t];
+    const c = own(TACTICS, t);
+    if (c) return c;
   }
   const ruleName = text(o, 'rule.name') ?? text(o, 'kibana.alert.rule.name') ?? '';
   const byRule = categorize(text(o, 'rule.category'), ruleName);

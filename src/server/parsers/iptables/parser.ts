@@ -7,7 +7,7 @@ import type { Action, Category, IngestEvent } from '../../../event/schema.js';
 import { ACTIONS } from '../../../event/schema.js';
 import { parseIsoLike, toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
-import { excerpt, fail, guard, normTransport, parsePort, skip } from '../common/index.js';
+import { excerpt, fail, guard, normTransport, own, parsePort, skip } from '../common/index.js';
 import { stripSyslog } from '../syslog/strip.js';
 import { ip as canonical, observer } from '../json/fields.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
@@ -44,7 +44,8 @@ function actionFor(prefix: string, custom: Record<string, Action> | undefined): 
     for (const k of keys) if (k.length > 0 && upper.includes(k.toUpperCase()) && isAction(custom[k])) return custom[k];
   }
   for (const word of upper.split(/[^A-Z0-9]+/)) {
-    if (word && Object.prototype.hasOwnProperty.call(DEFAULT_PREFIX_ACTIONS, word)) return DEFAULT_PREFIX_ACTIONS[word];
+    const a = word ? own(DEFAULT_PREFIX_ACTIONS, word) : undefined;
+    if (a) return a;
   }
   return undefined;
 }

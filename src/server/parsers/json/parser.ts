@@ -7,7 +7,7 @@ import type { Action, Category, IngestEvent, Severity } from '../../../event/sch
 import { ACTIONS, CATEGORIES, SEVERITIES } from '../../../event/schema.js';
 import { parseIsoLike } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
-import { excerpt, fail, guard, normTransport } from '../common/index.js';
+import { excerpt, fail, guard, normTransport, own } from '../common/index.js';
 import { epochToIso, getPath, ip as canonical, observer, parseObject, port, unspecifiedFor } from './fields.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -138,7 +138,8 @@ function scalar(v: unknown): string | undefined {
 function mapped<T extends string>(v: unknown, map: Record<string, T>, vocabulary: readonly T[]): T | undefined {
   const s = scalar(v);
   if (s === undefined) return undefined;
-  if (Object.prototype.hasOwnProperty.call(map, s)) return map[s];
+  const hit = own(map, s);
+  if (hit !== undefined) return hit;
   const lower = s.toLowerCase();
   return isIn(vocabulary, lower) ? lower : undefined;
 }

@@ -6,7 +6,7 @@
 import type { Category, IngestEvent, Severity } from '../../../event/schema.js';
 import { parseIsoLike, toIso } from '../../../event/time.js';
 import { clip } from '../../../event/validate.js';
-import { excerpt, fail, guard, skip } from '../common/index.js';
+import { excerpt, fail, guard, own, skip } from '../common/index.js';
 import { ip as canonical, observer, parseObjectMaybeSyslog, port, str, unspecifiedFor } from '../json/fields.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -72,7 +72,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   if (o.logtype === undefined) return fail('PARSE_MISSING_FIELD', 'logtype is missing');
   if (!Number.isInteger(code)) return fail('PARSE_BAD_VALUE', `logtype is not a number: ${excerpt(o.logtype)}`);
   if (code >= INTERNAL_MIN && code <= INTERNAL_MAX) return skip(`logtype ${code}: the canary's own message`);
-  const known = Object.prototype.hasOwnProperty.call(LOGTYPES, code) ? LOGTYPES[code] : undefined;
+  const known = own(LOGTYPES, code);
   const lt = known ?? (code >= USER_MIN && code <= USER_MAX
     ? row(`user alert ${code - USER_MIN}`, 'other', 'medium')
     : row(`logtype ${code}`, 'other', 'low'));

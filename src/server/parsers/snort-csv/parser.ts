@@ -8,7 +8,7 @@ import type { IngestEvent } from '../../../event/schema.js';
 import { toIso } from '../../../event/time.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 import {
-  actionFromSnort, categorize, clip, excerpt, fail, guard, hasPorts, normTransport, parsePort, signatureSeverity,
+  actionFromSnort, categorize, clip, excerpt, fail, guard, hasPorts, normTransport, own, parsePort, signatureSeverity,
   snortTimeToIso, splitHostPort,
 } from '../common/index.js';
 
@@ -99,7 +99,7 @@ function parseCsv(record: string, ctx: ParseContext): ParseResult {
   }
   const v: Partial<Record<Role, string>> = {};
   for (let k = 0; k < names.length; k++) {
-    const role = ROLES[names[k]];
+    const role = own(ROLES, names[k]);
     if (role) v[role] = cols[k].trim();
   }
 
@@ -187,7 +187,7 @@ function checkOptions(options: Record<string, unknown>): string | null {
   }
   const seen = new Set<string>();
   for (const x of list) {
-    if (typeof x !== 'string' || (!(x in ROLES) && !IGNORED.has(x))) return `fields: ${excerpt(x)} is not an alert_csv column name`;
+    if (typeof x !== 'string' || (own(ROLES, x) === undefined && !IGNORED.has(x))) return `fields: ${excerpt(x)} is not an alert_csv column name`;
     if (seen.has(x)) return `fields: ${excerpt(x)} is listed twice`;
     seen.add(x);
   }
