@@ -85,6 +85,9 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   const flags: string[] = [];
   for (const tok of msg.split(/\s+/)) {
     if (!tok) continue;
+    // An ICMP error quotes the offending packet in brackets: its SRC, PROTO, SPT, DPT and flags
+    // describe that inner packet, not the one logged.
+    if (tok.startsWith('[')) break;
     const m = TOKEN.exec(tok);
     // LEN= appears twice for UDP (IP length, then UDP length): keep the first.
     if (m) { if (!kv.has(m[1])) kv.set(m[1], m[2]); }
