@@ -123,7 +123,7 @@ class EnricherImpl implements GeoEnricher {
     out.geo = site ?? r.geo;
     if (r.geoReason !== undefined) out.geoReason = r.geoReason;
     if (r.range !== undefined) out.range = r.range;
-    if (r.as) out.as = r.as.org === undefined ? { number: r.as.number } : { number: r.as.number, org: r.as.org };
+    if (r.as) out.as = r.as; // frozen and shared with the cache
     if (out.geo === null) this.unlocated++;
     return out;
   }
@@ -165,11 +165,19 @@ class EnricherImpl implements GeoEnricher {
 
   lookup(text: string): IpInfo | IpLookupError {
     const input = typeof text === 'string' ? text : String(text);
-    const ip = canonicalIp(input);
-    if (!ip) {
-      return { input: input.slice(0, 100), error: 'EVENT_BAD_IP', message: 'not an IPv4 or IPv6 address (no hostnames, no leading zeros in IPv4)' };
+    // An IPv4 cache key is canonical (the parser is strict), so a hit on the raw text skips
+    // canonicalisation; IPv6 keys may come from events in other spellings, so v6 text is
+    // always canonicalised.
+    let r = input.includes(':') ? undefined : this.resolver.cached(input);
+    let ip = input;
+    if (r === undefined) {
+      const canon = canonicalIp(input);
+      if (!canon) {
+        return { input: input.slice(0, 100), error: 'EVENT_BAD_IP', message: 'not an IPv4 or IPv6 address (no hostnames, no leading zeros in IPv4)' };
+      }
+      ip = canon;
+      r = this.resolver.resolve(ip);
     }
-    const r = this.resolver.resolve(ip);
     const out: IpInfo = { ip };
     if (r.geo) {
       if (r.geo.country !== undefined) out.country = r.geo.country;

@@ -10,7 +10,7 @@ import { Lru } from './lru.js';
 import { normaliseAsn, normaliseCity, type CityHit } from './mmdb.js';
 import type { AsnHit } from './asn-table.js';
 
-/** What one address resolves to; shared between cache hits, so treat it as read-only. */
+/** What one address resolves to; shared between cache hits and events, so frozen. */
 export interface Resolved {
   geo: Geo | null;
   geoReason?: GeoReason;
@@ -56,6 +56,11 @@ export class Resolver {
   /** Forgets cached answers (after a database swap). */
   reset(): void { this.cache.clear(); }
 
+  /** The cached answer when `text` is a cached canonical address (a miss is not counted). */
+  cached(text: string): Resolved | undefined {
+    return this.cache.peek(text);
+  }
+
   /** Resolves an address in canonical text form; other text is canonicalised first. Never throws. */
   resolve(ip: string): Resolved {
     const hit = this.cache.get(ip);
@@ -74,13 +79,15 @@ export class Resolver {
 
   private compute(p: ParsedIp, ip: string): Resolved {
     const tag = classifyParsed(p);
-    if (tag) return { geo: null, geoReason: tag.reason, range: tag.range, special: true };
+    if (tag) return Object.freeze({ geo: null, geoReason: tag.reason, range: tag.range, special: true });
     let geo: Geo | null = null;
     let as: AsnHit | null = null;
     try { geo = this.city(p, ip); } catch { this.readerErrors++; }
     try { as = this.asn(p, ip); } catch { this.readerErrors++; }
-    const out: Resolved = geo ? { geo, special: false } : { geo: null, geoReason: 'unknown', special: false };
-    if (as) out.as = as;
-    return out;
+    // Frozen: events share these objects with the cache (no copy per event), so a consumer that
+    // tried to change one would corrupt later answers; freezing makes that fail loudly instead.
+    const out: Resolved = geo ? { geo: Object.freeze(geo), special: false } : { geo: null, geoReason: 'unknown', special: false };
+    if (as) out.as = Object.freeze(as);
+    return Object.freeze(out);
   }
 }
