@@ -4,7 +4,8 @@
  * unescaped spaces (a value runs to the next ` key=`). See README.md.
  */
 import type { Action, Category, IngestEvent, Severity } from '../../../event/schema.js';
-import { inferYear, parseIsoLike, zonedToEpoch } from '../../../event/time.js';
+import { parseIsoLike } from '../../../event/time.js';
+import { wallTimeToEpoch } from '../common/time.js';
 import { clip } from '../../../event/validate.js';
 import { categoryFromName, excerpt, fail, guard, lookupClass, normTransport, own, parsePort, skip } from '../common/index.js';
 import { stripSyslog } from '../syslog/strip.js';
@@ -110,19 +111,20 @@ export function cefTime(text: string, ctx: Pick<ParseContext, 'now' | 'timezone'
   if (!m) return null;
   const month = MONTHS.indexOf(m[1].toLowerCase()) + 1;
   if (month === 0) return null;
-  const day = Number(m[2]), h = Number(m[4]), mi = Number(m[5]), s = Number(m[6]);
-  if (day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return null;
-  const year = m[3] ? Number(m[3]) : inferYear(month, day, ctx.now);
-  const ms = m[7] ? Number((m[7] + '00').slice(0, 3)) : 0;
+  const wall = {
+    year: m[3] ? Number(m[3]) : undefined, month, day: Number(m[2]), hour: Number(m[4]), minute: Number(m[5]),
+    second: Number(m[6]), ms: m[7] ? Number((m[7] + '00').slice(0, 3)) : 0,
+  };
   const zone = m[8];
-  if (zone && /^(UTC|GMT|Z)$/i.test(zone)) return Date.UTC(year, month - 1, day, h, mi, s, ms);
+  if (zone && /^(UTC|GMT|Z)$/i.test(zone)) return wallTimeToEpoch(wall, ctx.now, 'UTC');
   if (zone && /^[+-]\d{2}:?\d{2}$/.test(zone)) {
+    const utc = wallTimeToEpoch(wall, ctx.now, 'UTC');
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    return Date.UTC(year, month - 1, day, h, mi, s, ms) - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+    return utc === null ? null : utc - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
   }
   // Other zone names (CET, EST...) are ambiguous abbreviations: the source's zone is used.
-  return zonedToEpoch(year, month, day, h, mi, s, ms, ctx.timezone);
+  return wallTimeToEpoch(wall, ctx.now, ctx.timezone);
 }
 
 function parse(record: string, ctx: ParseContext): ParseResult {

@@ -2,7 +2,8 @@
  * Snort's year-less timestamp `MM/DD-HH:MM:SS[.frac]` (alert_fast, alert_full, alert_csv, Snort 3
  * `timestamp`), and Suricata fast.log's `MM/DD/YYYY-HH:MM:SS[.frac]`.
  */
-import { fractionToMs, inferYear, toIso, zonedToEpoch } from '../../../event/time.js';
+import { fractionToMs, toIso } from '../../../event/time.js';
+import { wallTimeToEpoch } from './time.js';
 
 const SNORT_TIME = /^(\d{2})\/(\d{2})(?:\/(\d{2}|\d{4}))?-(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 
@@ -15,20 +16,10 @@ const SNORT_TIME = /^(\d{2})\/(\d{2})(?:\/(\d{2}|\d{4}))?-(\d{2}):(\d{2}):(\d{2}
 export function snortTimeToIso(text: string, now: Date, timeZone: string): string | null {
   const m = SNORT_TIME.exec(text.trim());
   if (!m) return null;
-  const month = Number(m[1]), day = Number(m[2]);
-  const hour = Number(m[4]), minute = Number(m[5]), second = Number(m[6]);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
-  let year: number;
-  if (m[3]) year = m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
-  else year = inferYear(month, day, now);
-  // Reject 02/30 and similar instead of rolling into the next month.
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCMonth() !== month - 1) return null;
-  let epoch: number;
-  try {
-    epoch = zonedToEpoch(year, month, day, hour, minute, second, fractionToMs(m[7]), timeZone);
-  } catch {
-    return null;
-  }
-  return toIso(epoch);
+  const year = m[3] === undefined ? undefined : m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+  const epoch = wallTimeToEpoch({
+    year, month: Number(m[1]), day: Number(m[2]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]),
+    ms: fractionToMs(m[7]),
+  }, now, timeZone);
+  return epoch === null ? null : toIso(epoch);
 }

@@ -21,6 +21,12 @@ describe('stripSyslog', () => {
     expect(iso(stripSyslog('Jan  2 00:05:00 h kernel: x', jan)!.time)).toBe('2027-01-02T00:05:00.000Z');
   });
 
+  it('rejects a day the month does not have instead of rolling into the next month', () => {
+    expect(stripSyslog('Feb 30 10:00:00 h sshd[1]: Invalid user x from 192.0.2.1 port 22', ctx)).toBeNull();
+    expect(stripSyslog('Apr 31 10:00:00 h kernel: x', ctx)).toBeNull();
+    expect(iso(stripSyslog('Apr 30 10:00:00 h kernel: x', ctx)!.time)).toBe('2025-04-30T10:00:00.000Z');
+  });
+
   it('reads a space-padded day, a priority and a fraction, and applies the zone', () => {
     const berlin = { now: new Date('2026-06-10T12:00:00Z'), timezone: 'Europe/Berlin' };
     const r = stripSyslog('<38>Jun  8 10:00:00.250 web kernel: [123.4] IN=eth0', berlin)!;

@@ -12,7 +12,9 @@
  * - RFC 5424: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD...] MSG`, `-` for nil fields, the
  *   structured data skipped (escaped `\]` and quoted values honoured), a UTF-8 BOM dropped.
  */
-import { inferYear, parseIsoLike, zonedToEpoch } from '../../../event/time.js';
+import { fractionToMs, parseIsoLike } from '../../../event/time.js';
+import { own } from '../common/table.js';
+import { wallTimeToEpoch } from '../common/time.js';
 import type { ParseContext } from '../types.js';
 
 export interface SyslogParts {
@@ -60,13 +62,12 @@ export function stripSyslog(line: string, ctx: Pick<ParseContext, 'now' | 'timez
 }
 
 function from3164(m: RegExpExecArray, ctx: Pick<ParseContext, 'now' | 'timezone'>): SyslogParts | null {
-  const month = MONTHS[m[2].toLowerCase()];
-  const day = Number(m[3]), hour = Number(m[4]), minute = Number(m[5]), second = Number(m[6]);
-  if (!month || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
-  const ms = m[7] ? Math.floor(Number((m[7] + '000').slice(0, 3))) : 0;
-  const year = inferYear(month, day, ctx.now);
-  const time = zonedToEpoch(year, month, day, hour, minute, second, ms, ctx.timezone || 'UTC');
-  if (!Number.isFinite(time)) return null;
+  const month = own(MONTHS, m[2].toLowerCase());
+  if (!month) return null;
+  const time = wallTimeToEpoch({
+    month, day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), ms: fractionToMs(m[7]),
+  }, ctx.now, ctx.timezone || 'UTC');
+  if (time === null) return null;
   return { time, ...hostAndTag(m[8]) };
 }
 

@@ -1,0 +1,54 @@
+/**
+ * Time helpers shared by parsers: wall-clock fields to an instant (year-less syslog, Snort and
+ * CEF dates), ISO-like text to event time, epoch numbers to event time.
+ */
+import { inferYear, parseIsoLike, toIso, zonedToEpoch } from '../../../event/time.js';
+
+export interface WallTime {
+  /** Four-digit year; absent for year-less formats (then inferred from `now`). */
+  year?: number;
+  /** 1-12. */
+  month: number;
+  /** 1-31, checked against the month. */
+  day: number;
+  hour: number;
+  minute: number;
+  /** 0-60 (a leap second rolls into the next minute). */
+  second: number;
+  /** Milliseconds, 0-999; default 0. */
+  ms?: number;
+}
+
+/**
+ * Epoch milliseconds of a wall-clock time read in `timeZone` (IANA), or null when a field is
+ * out of range, the day does not exist in that month (Feb 30 must fail, not become Mar 2) or
+ * the zone is unknown. A missing year is inferred from `now` with the Dec→Jan roll-over
+ * (event/time.inferYear).
+ */
+export function wallTimeToEpoch(t: WallTime, now: Date, timeZone: string): number | null {
+  const { month, day, hour, minute, second } = t;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
+  const year = t.year ?? inferYear(month, day, now);
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCMonth() !== month - 1) return null;
+  let epoch: number;
+  try {
+    epoch = zonedToEpoch(year, month, day, hour, minute, second, t.ms ?? 0, timeZone);
+  } catch {
+    return null;
+  }
+  return Number.isFinite(epoch) ? epoch : null;
+}
+
+/** Event time (ISO-8601 UTC) of ISO-like text (`...+0000`, `...Z`, naive read in `timeZone`), or null. */
+export function isoTime(text: string, timeZone: string): string | null {
+  const epoch = parseIsoLike(text, timeZone);
+  return epoch === null ? null : toIso(epoch);
+}
+
+/**
+ * Event time for epoch milliseconds, or null outside 1970..9999: an epoch number in the wrong
+ * unit (seconds read as milliseconds or the reverse) must fail, not become year 26442.
+ */
+export function epochToIso(ms: number): string | null {
+  return Number.isFinite(ms) && ms >= 0 ? toIso(ms) : null;
+}
