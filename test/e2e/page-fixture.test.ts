@@ -119,8 +119,10 @@ describe('page against a controllable stream', () => {
       await until(page, () => (window as any).__attackmap.state.lastId === '4242');
       const n = fx.requests.length;
       fx.dropClients();
-      await until(page, () => (window as any).__attackmap.state.stream === 'live' && (window as any).__attackmap.state.lastId === '4242', undefined, 20_000);
+      const end = Date.now() + 20_000;
+      while (fx.requests.length <= n && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
       expect(fx.requests.length).toBeGreaterThan(n);
+      await until(page, () => (window as any).__attackmap.state.stream === 'live' && (window as any).__attackmap.state.lastId === '4242', undefined, 20_000);
       expect(fx.requests[fx.requests.length - 1].lastEventId).toBe('4242');
     } finally { await ctx.close(); }
   });

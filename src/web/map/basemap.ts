@@ -1,13 +1,12 @@
 /**
- * The basemap canvas: ocean, graticule, countries (coloured by choropleth class), borders and
- * sites. Outlines are turned into Path2D once per projection; a repaint happens only when the view,
+ * The basemap canvas: ocean, graticule, countries (coloured by choropleth class), and borders
+ * (sites are drawn over the arcs, so their names stay readable). Outlines are turned into Path2D once per projection; a repaint happens only when the view,
  * the theme, the size or a choropleth class changes, never per frame.
  */
 import { geoGraticule10, geoPath, type GeoProjection } from 'd3-geo';
 import { feature, mesh } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { Theme } from '../palette.js';
-import type { Site } from '../types.js';
 import type { ChoroplethDraw } from './layers/choropleth.js';
 import type { ViewTransform } from './view.js';
 
@@ -94,7 +93,7 @@ export class Basemap {
   }
 
   /** Paints everything; sizes in CSS px, `dpr` device pixels per CSS px. */
-  draw(view: ViewTransform, dpr: number, theme: Theme, ch: ChoroplethDraw, sites: { site: Site; xy: [number, number] }[]): void {
+  draw(view: ViewTransform, dpr: number, theme: Theme, ch: ChoroplethDraw): void {
     const p = this.projected;
     const ctx = this.canvas.getContext('2d');
     if (!p || !ctx) return;
@@ -114,22 +113,5 @@ export class Basemap {
     ctx.strokeStyle = theme.border;
     ctx.lineWidth = 0.6 / view.k;
     ctx.stroke(p.borders);
-    // Sites: a square and a label, in screen pixels so they stay legible at any zoom.
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const fontPx = Math.max(11, Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.85));
-    ctx.font = `600 ${fontPx}px system-ui, sans-serif`;
-    ctx.textBaseline = 'middle';
-    for (const { site, xy } of sites) {
-      const x = xy[0] * view.k + view.tx, y = xy[1] * view.k + view.ty;
-      ctx.fillStyle = theme.siteHalo;
-      ctx.fillRect(x - 5, y - 5, 10, 10);
-      ctx.fillStyle = theme.siteFill;
-      ctx.fillRect(x - 3.5, y - 3.5, 7, 7);
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = theme.siteHalo;
-      ctx.strokeText(site.name, x + 8, y);
-      ctx.fillStyle = theme.siteText;
-      ctx.fillText(site.name, x + 8, y);
-    }
   }
 }

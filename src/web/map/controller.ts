@@ -57,7 +57,7 @@ export class MapController {
 
   setTheme(t: Theme): void { this.theme = t; this.baseDirty = true; this.painted = true; }
 
-  setSites(sites: Site[]): void { this.sites = sites; this.placeSites(); this.baseDirty = true; }
+  setSites(sites: Site[]): void { this.sites = sites; this.placeSites(); this.painted = true; }
 
   /** Updates the choropleth from counts by alpha-2 country; repaints only if a class changed. */
   setCountryCounts(counts: Iterable<[string, number]>): ChoroplethDraw {
@@ -86,7 +86,7 @@ export class MapController {
     if (this.baseDirty && this.basemap) {
       this.baseDirty = false;
       const t = performance.now();
-      this.basemap.draw(this.view, this.dpr, this.theme, this.choro, this.siteXY);
+      this.basemap.draw(this.view, this.dpr, this.theme, this.choro);
       this.firstPaintMs ??= performance.now();
       this.timing.basemapMs = performance.now() - t;
       this.timing.basemapPaints++;
@@ -96,7 +96,7 @@ export class MapController {
     const t = performance.now();
     const list = buildArcs(this.pool, now, { reducedMotion: this.reducedMotion });
     const t2 = performance.now();
-    drawArcs(this.arcCanvas, list, this.view, this.dpr, this.theme, this.fontPx);
+    drawArcs(this.arcCanvas, list, this.view, this.dpr, this.theme, this.fontPx, this.siteXY);
     const t3 = performance.now();
     this.timing.buildMs = this.timing.buildMs * 0.95 + (t2 - t) * 0.05;
     this.timing.drawMs = this.timing.drawMs * 0.95 + (t3 - t2) * 0.05;

@@ -5,6 +5,9 @@
 import type { Theme } from '../palette.js';
 import { ALPHA_LEVELS, type ArcDrawList } from './layers/arcs.js';
 import type { ViewTransform } from './view.js';
+import type { Site } from '../types.js';
+
+export interface PlacedSite { site: Site; xy: [number, number] }
 
 /** Traces a flat x,y list with NaN,NaN pen-ups into the current path. */
 function trace(ctx: CanvasRenderingContext2D, xy: number[]): void {
@@ -17,7 +20,7 @@ function trace(ctx: CanvasRenderingContext2D, xy: number[]): void {
 }
 
 /** Clears the canvas and paints the list; sizes in CSS px, `dpr` device pixels per CSS px. */
-export function drawArcs(canvas: HTMLCanvasElement, list: ArcDrawList, view: ViewTransform, dpr: number, theme: Theme, fontPx: number): void {
+export function drawArcs(canvas: HTMLCanvasElement, list: ArcDrawList, view: ViewTransform, dpr: number, theme: Theme, fontPx: number, sites: PlacedSite[] = []): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -79,5 +82,23 @@ export function drawArcs(canvas: HTMLCanvasElement, list: ArcDrawList, view: Vie
       ctx.fillStyle = theme.badgeText;
       ctx.fillText(b.text, x + 5, y);
     }
+  }
+  // Sites last: a square and a haloed name in screen pixels, legible over arcs at any zoom.
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.globalAlpha = 1;
+  ctx.font = `600 ${Math.round(fontPx * 1.05)}px system-ui, sans-serif`;
+  ctx.textBaseline = 'middle';
+  ctx.lineJoin = 'round';
+  for (const { site, xy } of sites) {
+    const x = xy[0] * view.k + view.tx, y = xy[1] * view.k + view.ty;
+    ctx.fillStyle = theme.siteHalo;
+    ctx.fillRect(x - 5, y - 5, 10, 10);
+    ctx.fillStyle = theme.siteFill;
+    ctx.fillRect(x - 3.5, y - 3.5, 7, 7);
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = theme.siteHalo;
+    ctx.strokeText(site.name, x + 9, y);
+    ctx.fillStyle = theme.siteText;
+    ctx.fillText(site.name, x + 9, y);
   }
 }
