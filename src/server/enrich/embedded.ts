@@ -72,7 +72,7 @@ export interface EmbeddedAsn {
  * the cache. A damaged cache is rebuilt; an unwritable data directory only costs the rebuild
  * on the next start (logged as a warning).
  */
-export function loadEmbeddedAsn(dataDir: string, log: LogFn): EmbeddedAsn {
+export function loadEmbeddedAsn(dataDir: string, log: LogFn, sharedCacheDir?: string | null): EmbeddedAsn {
   const { dir, version } = packageDir(ASN_PACKAGE);
   const info: GeoDatabaseInfo = {
     kind: 'asn',
@@ -84,16 +84,23 @@ export function loadEmbeddedAsn(dataDir: string, log: LogFn): EmbeddedAsn {
       { text: 'NRO', url: 'https://www.nro.net' },
     ],
   };
-  const cacheDir = join(dataDir, 'cache');
   const safeVersion = version.replace(/[^0-9A-Za-z.\-]/g, '_');
-  const cacheFile = join(cacheDir, `asn-${safeVersion}.bin`);
+  const fileName = `asn-${safeVersion}.bin`;
+  // The data directory's cache first; then the one beside the installed packages
+  // (node_modules/.cache/attackmap), which a new data directory on the same install reuses.
+  const shared = sharedCacheDir === undefined ? join(dir, '..', '..', '.cache', 'attackmap') : sharedCacheDir;
+  const cacheDirs = shared ? [join(dataDir, 'cache'), shared] : [join(dataDir, 'cache')];
+  const cacheFile = join(cacheDirs[0], fileName);
   const t0 = performance.now();
-  try {
-    const table = AsnTable.deserialise(readFileSync(cacheFile));
-    if (table.version === version) return { table, info, source: 'cache', ms: performance.now() - t0, cacheFile };
-    log('warn', 'ASN cache file is for another version; rebuilding', { file: cacheFile });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log('warn', 'ASN cache file unreadable; rebuilding', { file: cacheFile, error: (err as Error).message });
+  for (const cacheDir of cacheDirs) {
+    const file = join(cacheDir, fileName);
+    try {
+      const table = AsnTable.deserialise(readFileSync(file));
+      if (table.version === version) return { table, info, source: 'cache', ms: performance.now() - t0, cacheFile: file };
+      log('warn', 'ASN cache file is for another version; rebuilding', { file });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log('warn', 'ASN cache file unreadable; rebuilding', { file, error: (err as Error).message });
+    }
   }
   const { table, skipped } = buildAsnTable(
     version,
@@ -102,19 +109,26 @@ export function loadEmbeddedAsn(dataDir: string, log: LogFn): EmbeddedAsn {
   );
   const ms = performance.now() - t0;
   log('info', 'built the ASN table from CSV', { ms: Math.round(ms), rows4: table.rows4, rows6: table.rows6, skipped });
+  const bytes = table.serialise();
+  cacheDirs.forEach((cacheDir, i) => writeCache(cacheDir, fileName, bytes, i === 0 ? log : () => {}));
+  return { table, info, source: 'built', ms, cacheFile };
+}
+
+/** Writes a cache file atomically (by rename) and removes other versions' files beside it. */
+function writeCache(cacheDir: string, fileName: string, bytes: Uint8Array, log: LogFn): void {
+  const file = join(cacheDir, fileName);
   try {
     mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, table.serialise());
-    renameSync(tmp, cacheFile);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, file);
     // Old versions' tables are dead weight once the package moved on.
     for (const f of readdirSync(cacheDir)) {
-      if (/^asn-.*\.bin$/.test(f) && join(cacheDir, f) !== cacheFile) {
+      if (/^asn-.*\.bin$/.test(f) && f !== fileName) {
         try { unlinkSync(join(cacheDir, f)); } catch { /* another process may have removed it */ }
       }
     }
   } catch (err) {
-    log('warn', 'could not write the ASN cache file', { file: cacheFile, error: (err as Error).message });
+    log('warn', 'could not write the ASN cache file', { file, error: (err as Error).message });
   }
-  return { table, info, source: 'built', ms, cacheFile };
 }

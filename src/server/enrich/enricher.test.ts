@@ -34,6 +34,8 @@ beforeAll(async () => {
       { name: 'nyc', lat: 40.71, lon: -74.0 },
     ],
     dataDir: dir,
+    // This suite checks the data directory's own cache; the shared one is tested below.
+    sharedCacheDir: null,
     log: (level, msg) => logs.push(`${level} ${msg}`),
   });
 });
@@ -56,10 +58,27 @@ describe('embedded databases', () => {
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^asn-2\.3\.\d+\.bin$/);
     expect(en.info().asnTable?.source).toBe('built');
-    const again = await createEnricher({ geo: { cacheSize: 10 }, sites: [], dataDir: dir });
+    const again = await createEnricher({ geo: { cacheSize: 10 }, sites: [], dataDir: dir, sharedCacheDir: null });
     expect(again.info().asnTable?.source).toBe('cache');
     expect(again.lookup('8.8.8.8')).toMatchObject({ as: { number: 15169 } });
     again.close();
+  });
+
+  it('reuses a cache shared by data directories of the same install', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'attackmap-geo-shared-'));
+    const a = mkdtempSync(join(tmpdir(), 'attackmap-geo-'));
+    const b = mkdtempSync(join(tmpdir(), 'attackmap-geo-'));
+    try {
+      const first = await createEnricher({ geo: { cacheSize: 10 }, sites: [], dataDir: a, sharedCacheDir: shared });
+      expect(first.info().asnTable?.source).toBe('built');
+      first.close();
+      const second = await createEnricher({ geo: { cacheSize: 10 }, sites: [], dataDir: b, sharedCacheDir: shared });
+      expect(second.info().asnTable?.source).toBe('cache');
+      expect(second.lookup('8.8.8.8')).toMatchObject({ as: { number: 15169 } });
+      second.close();
+    } finally {
+      for (const d of [shared, a, b]) rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('rebuilds a damaged cache file and replaces files of older versions', { timeout: 90_000 }, async () => {
@@ -70,7 +89,7 @@ describe('embedded databases', () => {
       writeFileSync(join(d2, 'cache', name), 'damaged');
       writeFileSync(join(d2, 'cache', 'asn-2.3.2020010100.bin'), 'old');
       const warnings: string[] = [];
-      const second = await createEnricher({ geo: { cacheSize: 10 }, sites: [], dataDir: d2, log: (l, m) => warnings.push(`${l} ${m}`) });
+      const second = await createEnricher({ geo: { cacheSize: 10 }, sites: [], dataDir: d2, sharedCacheDir: null, log: (l, m) => warnings.push(`${l} ${m}`) });
       expect(second.info().asnTable?.source).toBe('built');
       expect(warnings.some((w) => w.startsWith('warn ASN cache file unreadable'))).toBe(true);
       expect(second.lookup('8.8.8.8')).toMatchObject({ as: { number: 15169 } });

@@ -22,6 +22,11 @@ export interface EnricherOptions {
   sites: Site[];
   /** The data directory: the ASN table cache goes to <dataDir>/cache/. */
   dataDir: string;
+  /**
+   * A second ASN cache directory shared by every data directory of this install (default
+   * node_modules/.cache/attackmap beside the package; null for none).
+   */
+  sharedCacheDir?: string | null;
   log?: LogFn;
   /** How user database files are watched (defaults: poll every 2 s, reload 500 ms after the last change). */
   watch?: WatchOptions;
@@ -88,7 +93,7 @@ export function openDatabases(opts: EnricherOptions, onSwap: () => void = () => 
       asn = asnFromReader(() => w.current.reader);
       asnInfo = () => w.current.info;
     } else {
-      const emb = loadEmbeddedAsn(opts.dataDir, log);
+      const emb = loadEmbeddedAsn(opts.dataDir, log, opts.sharedCacheDir);
       embeddedAsn = emb;
       asn = (p) => (p.family === 4 ? emb.table.lookup4(p.v4) : emb.table.lookup6(p.w));
       asnInfo = () => emb.info;
