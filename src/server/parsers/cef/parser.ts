@@ -5,11 +5,11 @@
  */
 import type { Action, Category, IngestEvent, Severity } from '../../../event/schema.js';
 import { parseIsoLike } from '../../../event/time.js';
-import { wallTimeToEpoch } from '../common/time.js';
-import { clip } from '../../../event/validate.js';
-import { categoryFromName, excerpt, fail, guard, lookupClass, normTransport, own, parsePort, skip } from '../common/index.js';
+import {
+  categoryFromName, clip, epochToIso, excerpt, fail, guard, ip as canonical, lookupClass, normTransport, observer, own,
+  parsePort, skip, unspecifiedFor, wallTimeToEpoch,
+} from '../common/index.js';
 import { stripSyslog } from '../syslog/strip.js';
-import { epochToIso, ip as canonical, observer, unspecifiedFor } from '../json/fields.js';
 import { categoryFromWords } from '../json/words.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CLASSTYPES, actionFromSnort, categorize, clipDetail, guard, lookupClass, parsePort, severityFromPriority,
+  CLASSTYPES, DETAIL_MAX, actionFromSnort, categorize, clip, guard, lookupClass, parsePort, severityFromPriority,
   signatureSeverity, snortTimeToIso, splitHostPort,
 } from './index.js';
 import { CATEGORIES } from '../../../event/schema.js';
@@ -97,7 +97,7 @@ describe('snortTimeToIso', () => {
 describe('helpers', () => {
   it('clips details without splitting a surrogate pair', () => {
     const s = 'a'.repeat(1023) + '\u{1F600}';
-    expect(clipDetail(s)).toBe('a'.repeat(1023));
+    expect(clip(s, DETAIL_MAX)).toBe('a'.repeat(1023));
   });
   it('guard turns an exception into PARSE_BAD_VALUE', () => {
     expect(guard(() => { throw new Error('boom'); })).toMatchObject({ kind: 'error', code: 'PARSE_BAD_VALUE' });

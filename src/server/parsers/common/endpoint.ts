@@ -1,7 +1,9 @@
 /**
- * Address and port splitting for the `addr:port` text that Snort and Suricata print.
+ * Addresses and ports: splitting the `addr:port` text that Snort and Suricata print, reading
+ * JSON address/port values, the placeholder destination, and the event's endpoint object.
  */
 import { canonicalIp } from '../../../event/ip.js';
+import type { IngestEvent } from '../../../event/schema.js';
 
 /** A port from text: an integer 0-65535 written in decimal digits only, else null. */
 export function parsePort(text: string | number | undefined | null): number | null {
@@ -87,4 +89,39 @@ export function normTransport(proto: string): string {
   const p = proto.trim().toLowerCase();
   if (p === 'icmpv6' || p === 'ipv6-icmp') return 'ipv6-icmp';
   return p.slice(0, 20);
+}
+
+/**
+ * A port from a JSON number or numeric string: the port, `undefined` when absent (null, "", "-",
+ * -1 as OpenCanary writes for unknown), or `false` when present but not 0..65535.
+ */
+export function port(v: unknown): number | undefined | false {
+  if (v === undefined || v === null || v === '' || v === -1 || v === '-1' || v === '-') return undefined;
+  if (typeof v !== 'number' && typeof v !== 'string') return false;
+  return parsePort(v) ?? false;
+}
+
+/** The canonical address of a JSON value (event/ip.canonicalIp), or null when it is not an address text. */
+export function ip(v: unknown): string | null {
+  return typeof v === 'string' ? canonicalIp(v) : null;
+}
+
+/**
+ * The destination for sensors that log attacks on themselves without their own address (sshd,
+ * fail2ban, a Cowrie event whose session is unknown): the unspecified address of the source's
+ * family. Enrichment treats it as "at the sensor's site" (a reserved address takes the
+ * sensor's configured location), so the arc ends at the sensor.
+ */
+export function unspecifiedFor(sourceIp: string): string {
+  return sourceIp.includes(':') ? '::' : '0.0.0.0';
+}
+
+/** True for `0.0.0.0` and `::`, the placeholder destinations above. */
+export function isUnspecified(addr: string): boolean {
+  return addr === '0.0.0.0' || addr === '::';
+}
+
+/** An event endpoint: the port is left out when it is null or undefined (ICMP, unknown). */
+export function endpoint(address: string, p?: number | null): IngestEvent['source'] {
+  return p === undefined || p === null ? { ip: address } : { ip: address, port: p };
 }

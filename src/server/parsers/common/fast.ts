@@ -11,9 +11,8 @@
  */
 import type { IngestEvent } from '../../../event/schema.js';
 import type { ParseContext, ParseResult } from '../types.js';
-import { categorize } from './category.js';
-import { hasPorts, normTransport, splitHostPort } from './endpoint.js';
-import { signatureSeverity } from './severity.js';
+import { endpoint, hasPorts, normTransport, splitHostPort } from './endpoint.js';
+import { bracketField as field, signatureEvent } from './signature.js';
 import { snortTimeToIso } from './snorttime.js';
 import { own } from './table.js';
 import { clip, excerpt, fail } from './text.js';
@@ -99,35 +98,16 @@ export function parseFastLine(record: string, ctx: ParseContext, product: string
   }
   const classtype = classification === undefined || classification === '(null)' || classification === '' ? undefined : classification;
 
-  const ev: IngestEvent = {
-    time,
-    observer: { name: ctx.sensor, product, ...(ctx.site ? { site: ctx.site } : {}) },
-    category: categorize(classtype, msg),
-    severity: signatureSeverity({ priority, classtype }),
-    action,
-    rule: { name: clip(msg.length > 0 ? msg : `sid ${gsr[2]}`), id: `${Number(gsr[1])}:${Number(gsr[2])}`, rev: Number(gsr[3]) },
-    transport: normTransport(proto),
-    source: src.port === undefined ? { ip: src.ip } : { ip: src.ip, port: src.port },
-    destination: dst.port === undefined ? { ip: dst.ip } : { ip: dst.ip, port: dst.port },
-    count: 1,
-  };
-  const details: Record<string, string | number> = {};
-  if (classtype) details.classtype = clip(classtype, 200);
+  const ev = signatureEvent({
+    time, product, msg, gid: Number(gsr[1]), sid: Number(gsr[2]), rev: Number(gsr[3]), classtype, priority, action,
+    source: endpoint(src.ip, src.port), destination: endpoint(dst.ip, dst.port),
+  }, ctx);
+  ev.transport = normTransport(proto);
   if (appId !== undefined && appId.length > 0) {
-    details.appid = clip(appId, 100);
+    ev.details = { ...ev.details, appid: clip(appId, 100) };
     const svc = appId.toLowerCase();
     // AppID names the application; ICMP is a transport, not a service.
     if (SERVICE_NAME.test(svc) && !svc.startsWith('icmp') && svc !== ev.transport) ev.service = svc;
   }
-  if (Object.keys(details).length > 0) ev.details = details;
   return { kind: 'events', events: [ev] };
-}
-
-/** The text of a `[Key: value]` block in `s`, trimmed, or undefined. */
-function field(s: string, key: string): string | undefined {
-  const i = s.indexOf(key);
-  if (i < 0) return undefined;
-  const end = s.indexOf(']', i + key.length);
-  if (end < 0) return undefined;
-  return s.slice(i + key.length, end).trim();
 }

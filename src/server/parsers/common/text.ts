@@ -10,11 +10,6 @@ export { clip };
 /** Bound of one free-text detail such as a payload excerpt or URL: 1024 UTF-16 units. */
 export const DETAIL_MAX = 1024;
 
-/** Cuts a detail value to `max` (default DETAIL_MAX) units without splitting a surrogate pair. */
-export function clipDetail(text: string, max = DETAIL_MAX): string {
-  return clip(text, max);
-}
-
 /** Bound of an error message: 300 units, so a hostile line cannot bloat the dead-letter store. */
 export const ERROR_MESSAGE_MAX = 300;
 

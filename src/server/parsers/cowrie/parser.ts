@@ -4,11 +4,11 @@
  * correlator below copies them onto later events of the same session.
  */
 import type { Category, IngestEvent, Severity } from '../../../event/schema.js';
-import { parseIsoLike, toIso } from '../../../event/time.js';
-import { clip } from '../../../event/validate.js';
 import type { Correlator, ParseContext, ParseResult, Parser } from '../types.js';
-import { excerpt, fail, guard, own, skip } from '../common/index.js';
-import { ip, isUnspecified, observer, parseObjectMaybeSyslog, port, putDetail, str, unspecifiedFor, type JsonObject } from '../json/fields.js';
+import {
+  clip, endpoint, excerpt, fail, guard, ip, isoTime, isUnspecified, observer, own, parseObjectMaybeSyslog, port, putDetail,
+  skip, str, unspecifiedFor, type JsonObject,
+} from '../common/index.js';
 
 interface Mapping {
   category: Category;
@@ -61,8 +61,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   }
   const ts = str(o.timestamp);
   if (!ts) return fail('PARSE_MISSING_FIELD', 'timestamp is missing');
-  const epoch = parseIsoLike(ts, ctx.timezone);
-  const time = epoch === null ? null : toIso(epoch);
+  const time = isoTime(ts, ctx.timezone);
   if (!time) return fail('PARSE_BAD_TIME', `timestamp is not ISO-8601: ${excerpt(ts)}`);
   if (o.src_ip === undefined) return fail('PARSE_MISSING_FIELD', 'src_ip is missing');
   const src = ip(o.src_ip);
@@ -104,8 +103,8 @@ function parse(record: string, ctx: ParseContext): ParseResult {
     action: 'alert',
     rule: { id: eventid, name: m.name },
     transport: 'tcp',
-    source: srcPort === undefined ? { ip: src } : { ip: src, port: srcPort },
-    destination: dstPort === undefined ? { ip: dst } : { ip: dst, port: dstPort },
+    source: endpoint(src, srcPort),
+    destination: endpoint(dst, dstPort),
   };
   const service = serviceOf(o);
   if (service) event.service = service;
@@ -159,7 +158,7 @@ export class CowrieSessionCorrelator implements Correlator {
     this.sessions.set(session, info);
     let out = event;
     if (isUnspecified(event.destination.ip) && !isUnspecified(info.ip)) {
-      out = { ...out, destination: info.port === undefined ? { ip: info.ip } : { ip: info.ip, port: info.port } };
+      out = { ...out, destination: endpoint(info.ip, info.port) };
     }
     if (!out.service && info.service) out = { ...out, service: info.service };
     return [out];

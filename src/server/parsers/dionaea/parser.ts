@@ -4,10 +4,11 @@
  * parallel arrays. Also the older nested `connection.local/remote` shape. See README.md.
  */
 import type { IngestEvent } from '../../../event/schema.js';
-import { parseIsoLike, toIso } from '../../../event/time.js';
-import { clip } from '../../../event/validate.js';
-import { excerpt, fail, guard, normTransport, own, skip } from '../common/index.js';
-import { getPath, ip as canonical, observer, parseObjectMaybeSyslog, port, str, type JsonObject } from '../json/fields.js';
+import {
+  clip, endpoint, excerpt, fail, guard, ip as canonical, isObject, isoTime, normTransport, observer, own,
+  parseObjectMaybeSyslog, port, skip, str, type JsonObject,
+} from '../common/index.js';
+import { getPath } from '../json/fields.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 /** Dionaea protocol module → service name. */
@@ -25,7 +26,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   const p = parseObjectMaybeSyslog(record, ctx);
   if (!p.ok) return p.result;
   const o = p.value;
-  const conn = (o.connection && typeof o.connection === 'object' && !Array.isArray(o.connection)) ? o.connection as JsonObject : {};
+  const conn: JsonObject = isObject(o.connection) ? o.connection : {};
   const type = str(conn.type);
   if (type === 'listen') return skip('listen: the honeypot opened a port');
   if (type === 'connect') return skip('connect: an outbound connection by the honeypot');
@@ -36,8 +37,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   if (o.timestamp === undefined) return fail('PARSE_MISSING_FIELD', 'timestamp is missing');
   const ts = str(o.timestamp);
   if (!ts) return fail('PARSE_BAD_TIME', `timestamp is not ISO-8601 text: ${excerpt(o.timestamp)}`);
-  const epoch = parseIsoLike(ts, ctx.timezone);
-  const time = epoch === null ? null : toIso(epoch);
+  const time = isoTime(ts, ctx.timezone);
   if (!time) return fail('PARSE_BAD_TIME', `timestamp is not ISO-8601: ${excerpt(ts)}`);
 
   // Flat (current) or nested (older docs) addresses.
@@ -81,8 +81,8 @@ function parse(record: string, ctx: ParseContext): ParseResult {
     severity: pairs.length ? 'medium' : 'low',
     action: 'alert',
     rule: { id: clip(`dionaea.${proto}`, 100), name: clip(pairs.length ? `Dionaea: ${proto} login attempt` : `Dionaea: ${proto} connection`) },
-    source: sport === undefined ? { ip: src } : { ip: src, port: sport },
-    destination: dport === undefined ? { ip: dst } : { ip: dst, port: dport },
+    source: endpoint(src, sport),
+    destination: endpoint(dst, dport),
   };
   const transport = str(conn.transport);
   if (transport) event.transport = normTransport(transport);
@@ -93,9 +93,9 @@ function parse(record: string, ctx: ParseContext): ParseResult {
 
 /** `{"username": [...], "password": [...]}` parallel arrays → pairs (missing password = ""). */
 function credentialPairs(c: unknown): Array<[string, string]> {
-  if (!c || typeof c !== 'object' || Array.isArray(c)) return [];
-  const users = (c as JsonObject).username;
-  const passwords = (c as JsonObject).password;
+  if (!isObject(c)) return [];
+  const users = c.username;
+  const passwords = c.password;
   const u = Array.isArray(users) ? users : typeof users === 'string' ? [users] : [];
   const pw = Array.isArray(passwords) ? passwords : typeof passwords === 'string' ? [passwords] : [];
   const out: Array<[string, string]> = [];

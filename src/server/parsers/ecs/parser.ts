@@ -6,9 +6,11 @@
 import type { Action, Category, IngestEvent, Severity } from '../../../event/schema.js';
 import { SEVERITIES } from '../../../event/schema.js';
 import { parseIsoLike } from '../../../event/time.js';
-import { clip } from '../../../event/validate.js';
-import { categorize, excerpt, fail, guard, normTransport, own, severityFromPriority, skip } from '../common/index.js';
-import { epochToIso, getPath, ip as canonical, observer, parseObject, port, unspecifiedFor, type JsonObject } from '../json/fields.js';
+import {
+  categorize, clip, endpoint, epochToIso, excerpt, fail, guard, ip as canonical, normTransport, observer, own, parseObject,
+  port, severityFromPriority, skip, unspecifiedFor, type JsonObject,
+} from '../common/index.js';
+import { getPath } from '../json/fields.js';
 import { categoryFromWords } from '../json/words.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -153,8 +155,8 @@ function parse(record: string, ctx: ParseContext): ParseResult {
     category: categoryOf(o),
     severity,
     rule: ruleId ? { id: clip(ruleId, 100), name: clip(name) } : { name: clip(name) },
-    source: sport === undefined ? { ip: src } : { ip: src, port: sport },
-    destination: dport === undefined ? { ip: dst } : { ip: dst, port: dport },
+    source: endpoint(src, sport),
+    destination: endpoint(dst, dport),
   };
   const action = actionOf(o, kind);
   if (action) event.action = action;

@@ -4,11 +4,8 @@
  * A ban is a blocked attack; `Found` lines (single failures) are opt-in. See README.md.
  */
 import type { Category, IngestEvent, Severity } from '../../../event/schema.js';
-import { parseIsoLike, toIso } from '../../../event/time.js';
-import { clip } from '../../../event/validate.js';
-import { excerpt, fail, guard, skip } from '../common/index.js';
-import { stripSyslog } from '../syslog/strip.js';
-import { ip as canonical, observer, unspecifiedFor } from '../json/fields.js';
+import { clip, excerpt, fail, guard, ip as canonical, isoTime, observer, skip, unspecifiedFor } from '../common/index.js';
+import { headerTime, stripSyslog } from '../syslog/strip.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 /** Native line: time, logger (fail2ban.actions / .filter), optional [pid], level, [jail], text. */
@@ -52,8 +49,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   let level: string, jail: string, text: string, host: string | undefined;
   const m = NATIVE.exec(record);
   if (m) {
-    const epoch = parseIsoLike(m[1], ctx.timezone);
-    time = epoch === null ? null : toIso(epoch);
+    time = isoTime(m[1], ctx.timezone);
     if (!time) return fail('PARSE_BAD_TIME', `unreadable time: ${excerpt(m[1])}`);
     [level, jail, text] = [m[3], m[4], m[5]];
   } else if (NATIVE_ANY.test(record)) {
@@ -62,9 +58,9 @@ function parse(record: string, ctx: ParseContext): ParseResult {
     const head = stripSyslog(record, ctx);
     const w = head ? WRAPPED.exec(head.message) : null;
     if (!head || !w) return fail('PARSE_NO_MATCH', 'not a fail2ban line (expected "YYYY-MM-DD HH:MM:SS,mmm fail2ban.actions [pid]: NOTICE [jail] Ban IP")');
-    if (head.time === undefined) return fail('PARSE_BAD_TIME', 'the syslog header has no time');
-    time = toIso(head.time);
-    if (!time) return fail('PARSE_BAD_TIME', 'the syslog time is out of range');
+    const ht = headerTime(head);
+    if (!ht.ok) return ht.result;
+    time = ht.time;
     [level, jail, text, host] = [w[2], w[3], w[4], head.host];
   }
   text = text.trimEnd();

@@ -5,11 +5,9 @@
  */
 import type { Action, Category, IngestEvent } from '../../../event/schema.js';
 import { ACTIONS } from '../../../event/schema.js';
-import { parseIsoLike, toIso } from '../../../event/time.js';
-import { clip } from '../../../event/validate.js';
-import { excerpt, fail, guard, normTransport, own, parsePort, skip } from '../common/index.js';
-import { stripSyslog } from '../syslog/strip.js';
-import { ip as canonical, observer } from '../json/fields.js';
+import { parseIsoLike } from '../../../event/time.js';
+import { clip, excerpt, fail, guard, ip as canonical, normTransport, observer, own, parsePort, skip } from '../common/index.js';
+import { headerTime, stripSyslog } from '../syslog/strip.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 /** Prefix words → action (matched as whole words, case-insensitive; first word found wins). */
@@ -74,9 +72,9 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   let msg = head.message.replace(UPTIME, '');
   const at = IN_FIELD.exec(msg);
   if (!at) return skip('not a netfilter LOG line (no IN=...)');
-  if (head.time === undefined) return fail('PARSE_BAD_TIME', 'the syslog header has no time');
-  const time = toIso(head.time);
-  if (!time) return fail('PARSE_BAD_TIME', 'the syslog time is out of range');
+  const ht = headerTime(head);
+  if (!ht.ok) return ht.result;
+  const time = ht.time;
   const inAt = at.index + at[1].length;
   const prefix = msg.slice(0, inAt).trim();
   msg = msg.slice(inAt);

@@ -6,9 +6,11 @@
 import type { Action, Category, IngestEvent, Severity } from '../../../event/schema.js';
 import { ACTIONS, CATEGORIES, SEVERITIES } from '../../../event/schema.js';
 import { parseIsoLike } from '../../../event/time.js';
-import { clip } from '../../../event/validate.js';
-import { excerpt, fail, guard, normTransport, own } from '../common/index.js';
-import { epochToIso, getPath, ip as canonical, observer, parseObject, port, unspecifiedFor } from './fields.js';
+import {
+  clip, endpoint, epochToIso, excerpt, fail, guard, ip as canonical, isObject as isObj, normTransport, observer, own,
+  parseObject, port, unspecifiedFor,
+} from '../common/index.js';
+import { getPath } from './fields.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 /** Mapping keys that hold a dotted path into the record. */
@@ -41,7 +43,6 @@ interface Mapping {
 }
 
 const isIn = <T extends string>(list: readonly T[], v: unknown): v is T => (list as readonly unknown[]).includes(v);
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function checkMap<T extends string>(name: string, v: unknown, allowed: readonly T[]): string | null {
   if (v === undefined) return null;
@@ -189,8 +190,8 @@ function parse(record: string, ctx: ParseContext): ParseResult {
     category: mapped(at('category'), m.categoryMap, CATEGORIES) ?? m.defaultCategory,
     severity: mapped(at('severity'), m.severityMap, SEVERITIES) ?? m.defaultSeverity,
     rule: ruleId ? { id: clip(ruleId, 100), name: clip(ruleName) } : { name: clip(ruleName) },
-    source: sport === undefined ? { ip: src } : { ip: src, port: sport },
-    destination: dport === undefined ? { ip: dst } : { ip: dst, port: dport },
+    source: endpoint(src, sport),
+    destination: endpoint(dst, dport),
   };
   const action = mapped(at('action'), m.actionMap, ACTIONS) ?? m.defaultAction;
   if (action) event.action = action;

@@ -4,10 +4,10 @@
  * README.md for the table of codes.
  */
 import type { Category, IngestEvent, Severity } from '../../../event/schema.js';
-import { parseIsoLike, toIso } from '../../../event/time.js';
-import { clip } from '../../../event/validate.js';
-import { excerpt, fail, guard, own, skip } from '../common/index.js';
-import { ip as canonical, observer, parseObjectMaybeSyslog, port, str, unspecifiedFor } from '../json/fields.js';
+import {
+  clip, endpoint, excerpt, fail, guard, ip as canonical, isoTime, observer, own, parseObjectMaybeSyslog, port, skip, str,
+  unspecifiedFor,
+} from '../common/index.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 interface LogType {
@@ -80,8 +80,7 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   // local_time is UTC despite its name (logger.py writes utcnow); utc_time says so explicitly.
   const ts = str(o.utc_time) ?? str(o.local_time);
   if (!ts) return fail('PARSE_MISSING_FIELD', 'utc_time/local_time is missing');
-  const epoch = parseIsoLike(ts, 'UTC');
-  const time = epoch === null ? null : toIso(epoch);
+  const time = isoTime(ts, 'UTC');
   if (!time) return fail('PARSE_BAD_TIME', `unreadable time: ${excerpt(ts)}`);
 
   const srcText = str(o.src_host);
@@ -103,8 +102,8 @@ function parse(record: string, ctx: ParseContext): ParseResult {
     severity: lt.severity,
     action: 'alert',
     rule: { id: String(code), name: `OpenCanary: ${lt.name}` },
-    source: sport === undefined ? { ip: src } : { ip: src, port: sport },
-    destination: dport === undefined ? { ip: dst } : { ip: dst, port: dport },
+    source: endpoint(src, sport),
+    destination: endpoint(dst, dport),
   };
   if (known && lt.transport) event.transport = lt.transport;
   if (lt.service) event.service = lt.service;

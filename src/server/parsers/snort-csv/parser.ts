@@ -4,12 +4,11 @@
  * column names (src_addr, src_ap, rule, class, priority, action, seconds ...) are accepted too,
  * so a source sets `options.fields` to its sensor's list.
  */
-import type { IngestEvent } from '../../../event/schema.js';
 import { toIso } from '../../../event/time.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 import {
-  actionFromSnort, categorize, clip, excerpt, fail, guard, hasPorts, normTransport, own, parsePort, signatureSeverity,
-  snortTimeToIso, splitHostPort,
+  actionFromSnort, endpoint, excerpt, fail, guard, hasPorts, normTransport, own, parsePort, signatureEvent, snortTimeToIso,
+  splitHostPort,
 } from '../common/index.js';
 
 /** Snort 2.9's `alert_csv: default` column order. */
@@ -159,22 +158,13 @@ function parseCsv(record: string, ctx: ParseContext): ParseResult {
     priority = Number(v.priority);
   }
 
-  const ev: IngestEvent = {
-    time,
-    observer: { name: ctx.sensor, product: 'snort', ...(ctx.site ? { site: ctx.site } : {}) },
-    category: categorize(classtype, msg),
-    severity: signatureSeverity({ priority, classtype }),
-    action: actionFromSnort(v.action),
-    rule: { name: clip(msg !== '' ? msg : `sid ${sid}`) },
-    source: srcPort === null ? { ip: src.ip } : { ip: src.ip, port: srcPort },
-    destination: dstPort === null ? { ip: dst.ip } : { ip: dst.ip, port: dstPort },
-    count: 1,
-  };
-  if (sid) ev.rule.id = `${gid ? Number(gid) : 1}:${Number(sid)}`;
-  if (rev) ev.rule.rev = Number(rev);
+  const num = (x: string | undefined) => (x ? Number(x) : undefined);
+  const ev = signatureEvent({
+    time, product: 'snort', msg, gid: num(gid), sid: num(sid), rev: num(rev), classtype, priority,
+    action: actionFromSnort(v.action), source: endpoint(src.ip, srcPort), destination: endpoint(dst.ip, dstPort),
+  }, ctx);
   if (proto !== '') ev.transport = normTransport(proto);
   if (v.service && /^[a-z0-9][a-z0-9_.-]{0,39}$/i.test(v.service) && v.service !== 'unknown') ev.service = v.service.toLowerCase();
-  if (classtype) ev.details = { classtype: clip(classtype, 200) };
   return { kind: 'events', events: [ev] };
 }
 

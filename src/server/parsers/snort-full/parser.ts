@@ -12,11 +12,10 @@
  * With `snort -e` the timestamp line carries MAC addresses and the IP addresses move to the
  * header line (`src -> dst PROTO TTL:...`).
  */
-import type { IngestEvent } from '../../../event/schema.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 import {
-  categorize, clip, clipDetail, excerpt, fail, guard, hasPorts, normTransport, signatureSeverity, snortTimeToIso,
-  splitHostPort,
+  bracketField as field, clip, DETAIL_MAX, endpoint, excerpt, fail, guard, hasPorts, normTransport, signatureEvent,
+  snortTimeToIso, splitHostPort,
 } from '../common/index.js';
 
 /** Longest record read: 256 KiB (a real record is a few hundred bytes). */
@@ -28,13 +27,6 @@ const HEAD = /^\[\*\*\]\s*\[(\d{1,10}):(\d{1,10}):(\d{1,10})\]\s*/;
 const ADDRS = /^(\S+)\s+->\s+(\S+)(?:\s+(.*))?$/;
 const PROTO_WORD = /^[A-Za-z][A-Za-z0-9-]{0,19}$/;
 const CVE_XREF = /cvename\.cgi\?name=(?:CVE-)?(\d{4}-\d{4,7})/i;
-
-function field(s: string, key: string): string | undefined {
-  const i = s.indexOf(key);
-  if (i < 0) return undefined;
-  const end = s.indexOf(']', i + key.length);
-  return end < 0 ? undefined : s.slice(i + key.length, end).trim();
-}
 
 function parseFull(record: string, ctx: ParseContext): ParseResult {
   const text = record.trim();
@@ -96,8 +88,12 @@ function parseFull(record: string, ctx: ParseContext): ParseResult {
   const dst = splitHostPort(addrs[2], withPorts);
   if (!dst.ok) return fail(dst.code, `destination: ${dst.message}`);
 
-  const details: Record<string, string | number> = {};
-  if (classtype) details.classtype = clip(classtype, 200);
+  const ev = signatureEvent({
+    time, product: 'snort', msg, gid: Number(head[1]), sid: Number(head[2]), rev: Number(head[3]), classtype, priority,
+    action: 'alert', source: endpoint(src.ip, src.port), destination: endpoint(dst.ip, dst.port),
+  }, ctx);
+  if (proto) ev.transport = normTransport(proto);
+  const details: Record<string, string | number> = { ...ev.details };
   const xrefs: string[] = [];
   const cves: string[] = [];
   for (const l of lines) {
@@ -114,21 +110,8 @@ function parseFull(record: string, ctx: ParseContext): ParseResult {
       from = end + 1;
     }
   }
-  if (cves.length > 0) details.cve = clipDetail(cves.join(','), 200);
-  if (xrefs.length > 0) details.xref = clipDetail(xrefs.join(' '));
-
-  const ev: IngestEvent = {
-    time,
-    observer: { name: ctx.sensor, product: 'snort', ...(ctx.site ? { site: ctx.site } : {}) },
-    category: categorize(classtype, msg),
-    severity: signatureSeverity({ priority, classtype }),
-    action: 'alert',
-    rule: { name: clip(msg.length > 0 ? msg : `sid ${head[2]}`), id: `${Number(head[1])}:${Number(head[2])}`, rev: Number(head[3]) },
-    source: src.port === undefined ? { ip: src.ip } : { ip: src.ip, port: src.port },
-    destination: dst.port === undefined ? { ip: dst.ip } : { ip: dst.ip, port: dst.port },
-    count: 1,
-  };
-  if (proto) ev.transport = normTransport(proto);
+  if (cves.length > 0) details.cve = clip(cves.join(','), 200);
+  if (xrefs.length > 0) details.xref = clip(xrefs.join(' '), DETAIL_MAX);
   if (Object.keys(details).length > 0) ev.details = details;
   return { kind: 'events', events: [ev] };
 }

@@ -4,16 +4,12 @@
  * second. `b64_data` (the packet, can be kilobytes) is not kept: its first 1024 bytes become a
  * printable excerpt.
  */
-import type { IngestEvent } from '../../../event/schema.js';
-import { canonicalIp } from '../../../event/ip.js';
 import { fractionToMs, toIso } from '../../../event/time.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 import {
-  actionFromSnort, categorize, clip, clipDetail, DETAIL_MAX, excerpt, fail, guard, hasPorts, normTransport, parsePort,
-  signatureSeverity, snortTimeToIso, splitHostPort,
+  actionFromSnort, clip, DETAIL_MAX, endpoint, excerpt, fail, guard, hasPorts, ip, normTransport, parseObject, parsePort,
+  signatureEvent, snortTimeToIso, splitHostPort, type JsonObject as Obj,
 } from '../common/index.js';
-
-type Obj = Record<string, unknown>;
 
 const RULE = /^(\d{1,10}):(\d{1,10}):(\d{1,10})$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,39}$/;
@@ -47,15 +43,16 @@ function timeOf(o: Obj, ctx: ParseContext): string | null | 'missing' {
   return snortTimeToIso(ts, ctx.now, ctx.timezone);
 }
 
-function endpoint(o: Obj, addrKey: string, portKey: string, apKey: string, withPorts: boolean) {
+/** An address and port from `*_addr`/`*_port`, else from the `*_ap` text (`addr:port`). */
+function addressOf(o: Obj, addrKey: string, portKey: string, apKey: string, withPorts: boolean) {
   const addr = o[addrKey];
   if (typeof addr === 'string') {
-    const ip = canonicalIp(addr);
-    if (ip === null) return { ok: false as const, code: 'PARSE_BAD_IP' as const, message: `bad ${addrKey}: ${excerpt(addr)}` };
-    if (!withPorts || o[portKey] === undefined) return { ok: true as const, ip };
+    const address = ip(addr);
+    if (address === null) return { ok: false as const, code: 'PARSE_BAD_IP' as const, message: `bad ${addrKey}: ${excerpt(addr)}` };
+    if (!withPorts || o[portKey] === undefined) return { ok: true as const, ip: address };
     const port = parsePort(o[portKey] as number);
     if (port === null) return { ok: false as const, code: 'PARSE_BAD_PORT' as const, message: `bad ${portKey}: ${excerpt(o[portKey])}` };
-    return { ok: true as const, ip, port };
+    return { ok: true as const, ip: address, port };
   }
   const ap = o[apKey];
   if (typeof ap === 'string') {
@@ -69,14 +66,9 @@ function parseJson(record: string, ctx: ParseContext): ParseResult {
   const text = record.trim();
   if (text.length === 0) return fail('PARSE_EMPTY', 'empty record');
   if (text[0] !== '{') return fail('PARSE_NOT_JSON', `not a JSON object: ${excerpt(text)}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    return fail('PARSE_NOT_JSON', `invalid JSON: ${e instanceof Error ? e.message : 'parse error'}`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return fail('PARSE_NOT_JSON', 'not a JSON object');
-  const o = parsed as Obj;
+  const p = parseObject(text);
+  if (!p.ok) return p.result;
+  const o = p.value;
 
   const time = timeOf(o, ctx);
   if (time === 'missing') return fail('PARSE_MISSING_FIELD', 'neither seconds nor timestamp');
@@ -94,9 +86,9 @@ function parseJson(record: string, ctx: ParseContext): ParseResult {
   const proto = typeof o.proto === 'string' ? o.proto : '';
   if (proto !== '' && !NAME.test(proto)) return fail('PARSE_BAD_VALUE', `bad proto: ${excerpt(proto)}`);
   const withPorts = proto === '' || hasPorts(proto);
-  const src = endpoint(o, 'src_addr', 'src_port', 'src_ap', withPorts);
+  const src = addressOf(o, 'src_addr', 'src_port', 'src_ap', withPorts);
   if (!src.ok) return fail(src.code, src.message);
-  const dst = endpoint(o, 'dst_addr', 'dst_port', 'dst_ap', withPorts);
+  const dst = addressOf(o, 'dst_addr', 'dst_port', 'dst_ap', withPorts);
   if (!dst.ok) return fail(dst.code, dst.message);
 
   const cls = typeof o.class === 'string' && o.class !== 'none' && o.class !== '' ? o.class : undefined;
@@ -106,26 +98,16 @@ function parseJson(record: string, ctx: ParseContext): ParseResult {
     if (priority === undefined) return fail('PARSE_BAD_VALUE', `bad priority: ${excerpt(o.priority)}`);
   }
 
-  const ev: IngestEvent = {
-    time,
-    observer: { name: ctx.sensor, product: 'snort', ...(ctx.site ? { site: ctx.site } : {}) },
-    category: categorize(cls, msg),
-    severity: signatureSeverity({ priority, classtype: cls }),
-    action: actionFromSnort(o.action),
-    rule: { name: clip(msg !== '' ? msg : `sid ${sid}`) },
-    source: src.port === undefined ? { ip: src.ip } : { ip: src.ip, port: src.port },
-    destination: dst.port === undefined ? { ip: dst.ip } : { ip: dst.ip, port: dst.port },
-    count: 1,
-  };
-  if (sid !== undefined) ev.rule.id = `${gid ?? 1}:${sid}`;
-  if (rev !== undefined) ev.rule.rev = rev;
+  const ev = signatureEvent({
+    time, product: 'snort', msg, gid, sid, rev, classtype: cls, priority, action: actionFromSnort(o.action),
+    source: endpoint(src.ip, src.port), destination: endpoint(dst.ip, dst.port),
+  }, ctx);
   if (proto !== '') ev.transport = normTransport(proto);
   if (typeof o.service === 'string' && o.service !== 'unknown' && NAME.test(o.service)) ev.service = o.service.toLowerCase();
 
-  const details: Record<string, string | number> = {};
-  if (cls) details.classtype = clip(cls, 200);
+  const details: Record<string, string | number> = { ...ev.details };
   if (typeof o.dir === 'string' && o.dir.length > 0) details.direction = clip(o.dir, 20);
-  if (typeof o.iface === 'string' && o.iface.length > 0) details.iface = clipDetail(o.iface, 200);
+  if (typeof o.iface === 'string' && o.iface.length > 0) details.iface = clip(o.iface, 200);
   if (typeof o.b64_data === 'string' && o.b64_data.length > 0) details.payload_printable = printableFromB64(o.b64_data);
   if (Object.keys(details).length > 0) ev.details = details;
   return { kind: 'events', events: [ev] };

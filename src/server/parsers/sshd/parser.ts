@@ -4,11 +4,8 @@
  * reason. See README.md for the table and sources.
  */
 import type { Category, IngestEvent, Severity } from '../../../event/schema.js';
-import { toIso } from '../../../event/time.js';
-import { clip } from '../../../event/validate.js';
-import { excerpt, fail, guard, parsePort, skip } from '../common/index.js';
-import { stripSyslog } from '../syslog/strip.js';
-import { ip as canonical, observer, unspecifiedFor } from '../json/fields.js';
+import { clip, excerpt, fail, guard, ip as canonical, observer, parsePort, skip, unspecifiedFor } from '../common/index.js';
+import { headerTime, stripSyslog } from '../syslog/strip.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 /** What one recognised line says; `ip` is the raw address text, checked later. */
@@ -134,9 +131,9 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   const head = stripSyslog(record, ctx);
   if (!head) return fail('PARSE_NO_MATCH', 'no syslog header (expected "Mon dd HH:MM:SS host sshd[pid]: ..." or RFC 5424)');
   if (!head.app || !SSHD_APP.test(head.app)) return skip(`not an sshd line (app ${excerpt(head.app ?? '')})`);
-  if (head.time === undefined) return fail('PARSE_BAD_TIME', 'the syslog header has no time');
-  const time = toIso(head.time);
-  if (!time) return fail('PARSE_BAD_TIME', 'the syslog time is out of range');
+  const ht = headerTime(head);
+  if (!ht.ok) return ht.result;
+  const time = ht.time;
   let message = head.message.trimEnd();
   let count = 1;
   const rep = REPEATED.exec(message);

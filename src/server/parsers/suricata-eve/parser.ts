@@ -4,11 +4,10 @@
  * source lists it in `options.eventTypes`. README.md has the field mapping.
  */
 import type { IngestEvent } from '../../../event/schema.js';
-import { canonicalIp } from '../../../event/ip.js';
-import { parseIsoLike, toIso } from '../../../event/time.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 import {
-  categorize, clip, clipDetail, excerpt, fail, guard, normTransport, parsePort, signatureSeverity, skip,
+  categorize, clip, DETAIL_MAX, endpoint, excerpt, fail, guard, ip, isObject as isObj, isoTime, normTransport, observer,
+  parseObject, parsePort, signatureRule, signatureSeverity, skip,
 } from '../common/index.js';
 
 /** Event types turned into events when `options.eventTypes` is not set. */
@@ -17,15 +16,10 @@ export const DEFAULT_EVENT_TYPES: readonly string[] = ['alert', 'anomaly', 'drop
 /** Most event types a source may list; a bound on config, not on data. */
 const MAX_EVENT_TYPES = 64;
 
-type Obj = Record<string, unknown>;
-
 /** What a transport or app-layer protocol name may look like (tcp, IPv6-ICMP, http2, dcerpc). */
 const PROTO_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$/;
 
-function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
+/** A string value, empty text included (unlike common str). */
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
@@ -59,7 +53,7 @@ function eventTypesOf(ctx: ParseContext): readonly string[] {
 }
 
 function put(details: Record<string, string | number>, key: string, value: unknown, max?: number): void {
-  if (typeof value === 'string' && value.length > 0) details[key] = clipDetail(value, max);
+  if (typeof value === 'string' && value.length > 0) details[key] = clip(value, max ?? DETAIL_MAX);
   else if (typeof value === 'number' && Number.isFinite(value)) details[key] = value;
 }
 
@@ -76,13 +70,9 @@ function parseEve(record: string, ctx: ParseContext): ParseResult {
     const nested = text.indexOf('{', 1);
     if (nested < 0 || nested > head.index) return skip(`event_type ${head[1]}`);
   }
-  let o: unknown;
-  try {
-    o = JSON.parse(text);
-  } catch (e) {
-    return fail('PARSE_NOT_JSON', `invalid JSON: ${e instanceof Error ? e.message : 'parse error'}`);
-  }
-  if (!isObj(o)) return fail('PARSE_NOT_JSON', 'not a JSON object');
+  const parsed = parseObject(text);
+  if (!parsed.ok) return parsed.result;
+  const o = parsed.value;
 
   const type = o.event_type;
   if (typeof type !== 'string' || type.length === 0) return fail('PARSE_MISSING_FIELD', 'event_type is missing');
@@ -90,15 +80,14 @@ function parseEve(record: string, ctx: ParseContext): ParseResult {
 
   const ts = o.timestamp;
   if (typeof ts !== 'string') return fail('PARSE_MISSING_FIELD', 'timestamp is missing');
-  const epoch = parseIsoLike(ts, ctx.timezone);
-  const time = epoch === null ? null : toIso(epoch);
+  const time = isoTime(ts, ctx.timezone);
   if (time === null) return fail('PARSE_BAD_TIME', `bad timestamp: ${excerpt(ts)}`);
 
   if (o.src_ip === undefined) return fail('PARSE_MISSING_FIELD', 'src_ip is missing');
   if (o.dest_ip === undefined) return fail('PARSE_MISSING_FIELD', 'dest_ip is missing');
-  let src = typeof o.src_ip === 'string' ? canonicalIp(o.src_ip) : null;
+  let src = ip(o.src_ip);
   if (src === null) return fail('PARSE_BAD_IP', `bad src_ip: ${excerpt(o.src_ip)}`);
-  let dst = typeof o.dest_ip === 'string' ? canonicalIp(o.dest_ip) : null;
+  let dst = ip(o.dest_ip);
   if (dst === null) return fail('PARSE_BAD_IP', `bad dest_ip: ${excerpt(o.dest_ip)}`);
   let srcPort: number | null = null;
   let dstPort: number | null = null;
@@ -117,8 +106,8 @@ function parseEve(record: string, ctx: ParseContext): ParseResult {
   // (a malicious reply, a C2 answer), swap so that source is the attacker. Only a swap of the
   // two flow addresses is accepted, never a third address.
   if (alert && isObj(alert.source) && isObj(alert.target)) {
-    const aSrc = typeof alert.source.ip === 'string' ? canonicalIp(alert.source.ip) : null;
-    const aDst = typeof alert.target.ip === 'string' ? canonicalIp(alert.target.ip) : null;
+    const aSrc = ip(alert.source.ip);
+    const aDst = ip(alert.target.ip);
     if (aSrc === dst && aDst === src && src !== dst) {
       [src, dst] = [dst, src];
       [srcPort, dstPort] = [dstPort, srcPort];
@@ -139,17 +128,18 @@ function parseEve(record: string, ctx: ParseContext): ParseResult {
     if (alert.severity !== undefined && (typeof alert.severity !== 'number' || !Number.isInteger(alert.severity))) {
       return fail('PARSE_BAD_VALUE', `alert.severity is not an integer: ${excerpt(alert.severity)}`);
     }
-    rule = { name: clip(name.length > 0 ? name : `sid ${sid}`) };
-    if (typeof sid === 'number' && Number.isSafeInteger(sid) && sid >= 0) {
-      rule.id = `${typeof gid === 'number' && Number.isSafeInteger(gid) ? gid : 1}:${sid}`;
-    }
-    if (typeof alert.rev === 'number' && Number.isSafeInteger(alert.rev) && alert.rev >= 0) rule.rev = alert.rev;
+    const safe = (n: unknown, min: number) => (typeof n === 'number' && Number.isSafeInteger(n) && n >= min ? n : undefined);
+    const validSid = safe(sid, 0);
+    rule = signatureRule({
+      msg: name.length > 0 ? name : `sid ${sid}`, sid: validSid, gid: validSid === undefined ? undefined : safe(gid, -Infinity),
+      rev: safe(alert.rev, 0),
+    });
     category = categorize(classtype, name);
     severity = signatureSeverity({ priority: alert.severity as number | undefined, classtype, signatureSeverity: sevMeta });
     put(details, 'classtype', classtype, 200);
     const cves = metaValues(alert.metadata, 'cve');
-    if (cves.length > 0) details.cve = clipDetail(cves.join(','), 200);
-    if (sevMeta.length > 0) details.signature_severity = clipDetail(sevMeta.join(','), 40);
+    if (cves.length > 0) details.cve = clip(cves.join(','), 200);
+    if (sevMeta.length > 0) details.signature_severity = clip(sevMeta.join(','), 40);
   } else if (type === 'anomaly' && isObj(o.anomaly)) {
     const a = o.anomaly;
     const what = str(a.event) ?? str(a.code) ?? str(a.type) ?? 'unknown';
@@ -173,17 +163,13 @@ function parseEve(record: string, ctx: ParseContext): ParseResult {
 
   const ev: IngestEvent = {
     time,
-    observer: {
-      name: clip(str(o.host) || str(o.sensor_name) || ctx.sensor, 200),
-      product: 'suricata',
-      ...(ctx.site ? { site: ctx.site } : {}),
-    },
+    observer: observer(str(o.host) || str(o.sensor_name), 'suricata', ctx),
     category,
     severity,
     action,
     rule,
-    source: srcPort === null ? { ip: src } : { ip: src, port: srcPort },
-    destination: dstPort === null ? { ip: dst } : { ip: dst, port: dstPort },
+    source: endpoint(src, srcPort),
+    destination: endpoint(dst, dstPort),
     count: 1,
   };
   // Protocol names are identifiers; anything else (escapes, markup) is not a protocol name.

@@ -15,7 +15,9 @@
 import { fractionToMs, parseIsoLike } from '../../../event/time.js';
 import { own } from '../common/table.js';
 import { wallTimeToEpoch } from '../common/time.js';
-import type { ParseContext } from '../types.js';
+import type { ParseContext, ParseResult } from '../types.js';
+import { toIso } from '../../../event/time.js';
+import { fail } from '../common/text.js';
 
 export interface SyslogParts {
   /** Epoch milliseconds of the header time; absent for an RFC 5424 nil (`-`) timestamp. */
@@ -59,6 +61,17 @@ export function stripSyslog(line: string, ctx: Pick<ParseContext, 'now' | 'timez
     return { time, ...hostAndTag(mi[3]) };
   }
   return null;
+}
+
+/**
+ * The event time (ISO-8601 UTC) of a stripped header, or the error result for a header without
+ * one (RFC 5424 nil `-`) or with one outside the years 0000-9999.
+ */
+export function headerTime(head: Pick<SyslogParts, 'time'>): { ok: true; time: string } | { ok: false; result: ParseResult } {
+  if (head.time === undefined) return { ok: false, result: fail('PARSE_BAD_TIME', 'the syslog header has no time') };
+  const time = toIso(head.time);
+  if (!time) return { ok: false, result: fail('PARSE_BAD_TIME', 'the syslog time is out of range') };
+  return { ok: true, time };
 }
 
 function from3164(m: RegExpExecArray, ctx: Pick<ParseContext, 'now' | 'timezone'>): SyslogParts | null {

@@ -1,0 +1,22 @@
+/**
+ * Pieces of the event every parser builds: the observer and attacker-text details.
+ */
+import type { Observer } from '../../../event/schema.js';
+import type { ParseContext } from '../types.js';
+import { clip } from './text.js';
+
+/**
+ * observer for an event: `name` when it has non-blank text (the record's own sensor name),
+ * else ctx.sensor; name cut to the schema's 200 units, product to 100; ctx.site when set.
+ */
+export function observer(name: string | undefined, product: string, ctx: ParseContext): Observer {
+  const o: Observer = { name: clip(name && name.trim() ? name : ctx.sensor, 200), product: clip(product, 100) };
+  if (ctx.site) o.site = ctx.site;
+  return o;
+}
+
+/** Puts a value into details when it is a string (clipped to MAX_TEXT, empty text kept) or a finite number. */
+export function putDetail(d: Record<string, string | number>, key: string, v: unknown): void {
+  if (typeof v === 'string') d[key] = clip(v);
+  else if (typeof v === 'number' && Number.isFinite(v)) d[key] = v;
+}
