@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAttack, decodeGap, decodeHello, decodeStats } from './decode.js';
+import { decodeAttack, decodeGap, decodeHello, decodeHistory, decodeStats } from './decode.js';
 
 const good = {
   id: '7', time: '2026-11-25T10:00:00Z', received: '2026-11-25T10:00:00Z', category: 'exploit', severity: 'high',
@@ -40,5 +40,12 @@ describe('decode at the boundary', () => {
     const b = decodeHello(JSON.stringify({ schema: 1, view: 'analyst', lastId: '9', resumed: true }));
     expect(b.ok && b.value.resumed).toBe(true);
     expect(b.ok && b.value.snapshot).toBeUndefined();
+  });
+
+  it('reads history stats and labels AS numbers with their organisation', () => {
+    const h = decodeHistory({ total: 9, byCategory: { scan: 9 }, top: { asn: [{ key: '4134', label: 'Chinanet', count: 5 }, { key: {}, count: 1 }], srcIp: 'x' } });
+    expect(h?.top?.asn).toEqual([{ key: '4134 Chinanet', count: 5 }]);
+    expect(h?.top?.srcIp).toBeUndefined();
+    expect(decodeHistory('nope')).toBeNull();
   });
 });

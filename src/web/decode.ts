@@ -4,7 +4,7 @@
  * The checks cover what the page relies on (types of the fields it reads, finite coordinates),
  * not the whole schema: text stays untrusted and is only ever rendered with textContent.
  */
-import { CATEGORY_LIST, SEVERITY_LIST, type AttackEvent, type Counters, type Gap, type Hello, type KeyCount } from './types.js';
+import { CATEGORY_LIST, SEVERITY_LIST, type AttackEvent, type Counters, type Gap, type Hello, type HistoryStats, type KeyCount } from './types.js';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -72,7 +72,11 @@ export function decodeAttack(text: string): Decoded<{ events: AttackEvent[]; bad
 function decodeTop(v: unknown): KeyCount[] | undefined {
   if (!Array.isArray(v)) return undefined;
   const out: KeyCount[] = [];
-  for (const x of v.slice(0, 100)) if (isObj(x) && (isStr(x.key, 300) || isNum(x.key)) && isNum(x.count)) out.push({ key: String(x.key), count: x.count });
+  for (const x of v.slice(0, 100)) {
+    if (!isObj(x) || !(isStr(x.key, 300) || isNum(x.key)) || !isNum(x.count)) continue;
+    // A label (an AS's organisation) is shown after the key.
+    out.push({ key: isStr(x.label, 300) && x.label ? `${x.key} ${x.label}` : String(x.key), count: x.count });
+  }
   return out;
 }
 
@@ -127,4 +131,18 @@ export function decodeGap(text: string): Decoded<Gap> {
   const v = parse(text);
   if (!isObj(v) || !isNum(v.lost)) return { ok: false, reason: 'gap: no lost count' };
   return { ok: true, value: { lost: v.lost, fromId: isStr(v.fromId, 100) ? v.fromId : undefined, toId: isStr(v.toId, 100) ? v.toId : undefined } };
+}
+
+/** GET /api/stats answer: the fields the page shows, checked; anything else dropped. */
+export function decodeHistory(v: unknown): HistoryStats | null {
+  if (!isObj(v)) return null;
+  const top: Record<string, KeyCount[]> = {};
+  if (isObj(v.top)) for (const [k, list] of Object.entries(v.top)) { const d = decodeTop(list); if (d) top[k] = d; }
+  return {
+    total: isNum(v.total) ? v.total : undefined,
+    byCategory: numRecord(v.byCategory),
+    bySeverity: numRecord(v.bySeverity),
+    top,
+    unlocated: isNum(v.unlocated) ? v.unlocated : undefined,
+  };
 }

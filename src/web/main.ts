@@ -5,7 +5,7 @@
  */
 import coarseWorldUrl from 'world-atlas/countries-110m.json?url';
 import worldUrl from 'world-atlas/countries-50m.json?url';
-import { decodeAttack, decodeEvents, decodeGap, decodeHello, decodeStats } from './decode.js';
+import { decodeAttack, decodeEvents, decodeGap, decodeHello, decodeHistory, decodeStats } from './decode.js';
 import { loadWorld } from './map/basemap.js';
 import { MapController } from './map/controller.js';
 import { legendBreaks } from './map/layers/choropleth.js';
@@ -14,6 +14,8 @@ import { THEMES } from './palette.js';
 import { filterQuery, hasFilters, parseSettings, PANELS, streamPath, toSearch, type Settings } from './settings.js';
 import { Beeper } from './sound.js';
 import { LiveStore, type TopKey } from './state/store.js';
+import { ReplayMode } from './replay/mode.js';
+import { prefillRecent } from './replay/prefill.js';
 import { StreamClient, type StreamState } from './stream/client.js';
 import { CATEGORY_LIST, SEVERITY_LIST, type AttackEvent, type Counters, type HistoryStats, type Info, type KeyCount } from './types.js';
 import { byId, el, fmtAge, fmtCount, fmtTime, setText } from './widgets/dom.js';
@@ -123,8 +125,7 @@ function staleAfterMs(): number {
   return info.heartbeatMs && info.heartbeatMs > 0 ? Math.round(info.heartbeatMs * 2.5) : settings.staleAfterMs;
 }
 
-function ingest(events: AttackEvent[], draw: boolean): void {
-  const now = Date.now();
+function ingest(events: AttackEvent[], draw: boolean, now = Date.now()): void {
   const arcs: ArcInput[] = [];
   let loud = 0;
   for (const e of events) {
@@ -175,6 +176,7 @@ function onMessage(m: { event: string; data: string; id?: string }): boolean {
           if (d.value.snapshot.counters) serverCounters = d.value.snapshot.counters;
           ingest([...d.value.snapshot.events].sort(byTime), false);
         }
+        if (!replay.active) void prefillRecent({ snapshot: d.value.snapshot?.events ?? [], filters: settings.filters, ingest: (ev) => ingest(ev, false), drawFaded: (ev) => map.offer(ev.map(toArcInput).filter((a): a is ArcInput => a !== null), performance.now() - 1100) });
       }
       return true;
     }
@@ -286,7 +288,7 @@ async function refreshHistory(): Promise<void> {
   const q = filterQuery(settings.filters);
   q.set('from', from.toISOString());
   q.set('to', to.toISOString());
-  const h = await getJson<HistoryStats>(`/api/stats?${q}`);
+  const h = decodeHistory(await getJson<unknown>(`/api/stats?${q}`));
   hist = h;
   historyError = h ? '' : 'history unavailable';
 }
@@ -298,7 +300,7 @@ let lastChoroPaint = 0;
 const pageStart = Date.now();
 
 function topList(key: TopKey): { list: KeyCount[]; note: string } {
-  if (settings.window !== 'live') {
+  if (settings.window !== 'live' && !replay.active) {
     const h = hist?.top?.[key];
     return { list: Array.isArray(h) ? h.slice(0, 6) : [], note: historyError || settings.window };
   }
@@ -310,8 +312,8 @@ function paintWidgets(now: number): void {
   const unfiltered = !hasFilters(settings.filters);
   const sc = serverCounters;
   // Server counters cover everything the node streamed since it started; a filtered screen counts for itself.
-  const useServer = unfiltered && sc !== null && typeof sc.total === 'number';
-  const perMinute = useServer && typeof sc.lastMinute === 'number' ? sc.lastMinute : useServer && typeof sc.perMinute === 'number' ? sc.perMinute : store.perMinute(now);
+  const useServer = !replay.active && unfiltered && sc !== null && typeof sc.total === 'number';
+  const perMinute = useServer && typeof sc.lastMinute === 'number' ? sc.lastMinute : useServer && typeof sc.perMinute === 'number' ? sc.perMinute : store.perMinute(replay.clockMs());
   const total = useServer ? (typeof sc.attacks === 'number' ? sc.attacks : (sc.total as number)) : store.total;
   const since = useServer && typeof sc.since === 'string' ? sc.since : new Date(store.since).toISOString();
   const bySev = { ...store.bySeverity };
@@ -320,7 +322,7 @@ function paintWidgets(now: number): void {
     for (const s of SEVERITY_LIST) if (typeof sc.bySeverity?.[s] === 'number') bySev[s] = sc.bySeverity[s];
     for (const c of CATEGORY_LIST) if (typeof sc.byCategory?.[c] === 'number') byCat[c] = sc.byCategory[c];
   }
-  if (settings.window !== 'live' && hist) {
+  if (settings.window !== 'live' && hist && !replay.active) {
     for (const s of SEVERITY_LIST) bySev[s] = hist.bySeverity?.[s] ?? 0;
     for (const c of CATEGORY_LIST) byCat[c] = hist.byCategory?.[c] ?? 0;
   }
@@ -353,8 +355,8 @@ function paintWidgets(now: number): void {
 
   // Connection indicator and stale banner.
   const quiet = now - lastActivity;
-  const stale = quiet > staleAfterMs();
-  const shown = stale ? 'stale' : streamState;
+  const stale = quiet > staleAfterMs() && !replay.active;
+  const shown = replay.active ? 'replay' : stale ? 'stale' : streamState;
   const conn = byId('conn');
   if (conn.dataset.state !== shown) conn.dataset.state = shown;
   setText(byId('conn-text'), shown === 'reconnecting' && streamDetail ? `reconnecting · ${streamDetail}` : shown);
@@ -399,6 +401,7 @@ let lastMapFrame = -1e9;
 // 1.2 s look smooth at 30, and the software rasteriser of a wall-screen PC gets half the work).
 function frame(t: number): void {
   raf = requestAnimationFrame(frame);
+  replay.tick(t);
   if (t - lastMapFrame >= 1000 / settings.maxFps - 2) {
     lastMapFrame = t;
     map.frame(t);
@@ -537,7 +540,7 @@ byId('f-apply').addEventListener('click', (ev) => {
   applyTheme();
   map.pool.budget = settings.arcBudget;
   dlgFilters.close();
-  if (restream) { startStream(); void refreshHistory(); }
+  if (restream) { if (replay.active) replay.reload(); else startStream(); void refreshHistory(); }
 });
 
 // Analyst login: the token goes to POST /api/login and comes back as an HttpOnly cookie.
@@ -575,6 +578,7 @@ w.__attackmap = {
   project: (lon: number, lat: number) => map.projectToPage(lon, lat),
   get state() {
     return {
+      replay: replay.state,
       stream: streamState, received, total: store.total, feed: store.feed.size, arcs: map.pool.items.length,
       sampledOut: map.pool.sampledOut, collapsed: map.pool.collapsed, malformed: malformed + (client?.malformed ?? 0),
       gapsLost, lastId: client?.lastId, worldLoaded, worldDetailed, worldMs: Math.round(worldMs), mapPaintMs: map.firstPaintMs, liveAtMs, mapTiming: { ...map.timing }, widgetMs: Math.round(widgetMs * 10) / 10, staleAfterMs: staleAfterMs(),
@@ -588,7 +592,16 @@ let worldMs = 0;
 let worldDetailed = false;
 feed.layout();
 new ResizeObserver(() => feed.layout()).observe(byId('feed'));
-startStream();
+// Replay stops the live stream and feeds the same store from the replay clock; see replay/mode.ts.
+const replay = new ReplayMode({
+  filters: () => settings.filters,
+  save: (r) => { settings = { ...settings, replay: r }; saveSettings(); },
+  stopLive: () => { client?.stop(); client = null; },
+  startLive: () => startStream(),
+  reset: (t) => { store.reset(t); map.pool.clear(); serverCounters = null; feed.touch(); },
+  ingest: (events, t, draw) => ingest(events, draw, t),
+}, byId('bar'), byId('bar').querySelector<HTMLElement>('.controls') ?? byId('bar'), byId('map'));
+if (settings.replay) replay.enter(settings.replay); else startStream();
 raf = hidden ? 0 : requestAnimationFrame(frame);
 if (hidden) onVisibility();
 if (settings.kiosk) void requestWakeLock();

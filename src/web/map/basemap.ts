@@ -30,6 +30,8 @@ interface Projected {
 
 /** Milliseconds of projection work per task before yielding, so loading never makes a long task. */
 const SLICE_MS = 12;
+/** Countries per fill call of a spread-out repaint. */
+const CHUNK = 24;
 const yieldTask = () => new Promise<void>((r) => setTimeout(r, 0));
 
 /**
@@ -65,7 +67,6 @@ async function project(world: World, proj: GeoProjection, cancelled: () => boole
 
 export class Basemap {
   private projected: Projected | null = null;
-  private byClass: Path2D[] = [];
   private classSig = '';
 
   constructor(private canvas: HTMLCanvasElement, private world: World) {}
@@ -85,33 +86,102 @@ export class Basemap {
     return true;
   }
 
-  private group(ch: ChoroplethDraw, classes: number): void {
+  /** Country fills grouped by class, in chunks of at most CHUNK countries (one fill per chunk). */
+  private chunks: { cls: number; path: Path2D }[] = [];
+
+  private group(ch: ChoroplethDraw): void {
     if (!this.projected || ch.signature === this.classSig) return;
-    this.byClass = Array.from({ length: classes + 1 }, () => new Path2D());
-    for (const c of this.projected.countries) this.byClass[ch.classes.get(c.key) ?? 0].addPath(c.path);
+    const byClass = new Map<number, Path2D[]>();
+    const counts = new Map<number, number>();
+    for (const c of this.projected.countries) {
+      const cls = ch.classes.get(c.key) ?? 0;
+      const list = byClass.get(cls) ?? [];
+      const n = counts.get(cls) ?? 0;
+      if (n % CHUNK === 0) list.push(new Path2D());
+      list[list.length - 1].addPath(c.path);
+      byClass.set(cls, list);
+      counts.set(cls, n + 1);
+    }
+    this.chunks = [];
+    for (const [cls, list] of [...byClass.entries()].sort((a, b) => a[0] - b[0])) for (const path of list) this.chunks.push({ cls, path });
     this.classSig = ch.signature;
   }
 
-  /** Paints everything; sizes in CSS px, `dpr` device pixels per CSS px. */
-  draw(view: ViewTransform, dpr: number, theme: Theme, ch: ChoroplethDraw): void {
-    const p = this.projected;
-    const ctx = this.canvas.getContext('2d');
-    if (!p || !ctx) return;
-    this.group(ch, theme.ramp.length);
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.tx, dpr * view.ty);
-    ctx.fillStyle = theme.ocean;
-    ctx.fill(p.sphere);
-    ctx.strokeStyle = theme.graticule;
-    ctx.lineWidth = 1 / view.k;
-    ctx.stroke(p.graticule);
-    for (let c = 0; c < this.byClass.length; c++) {
-      ctx.fillStyle = c === 0 ? theme.land : theme.ramp[Math.min(c, theme.ramp.length) - 1];
-      ctx.fill(this.byClass[c]);
+  /** The paint as a list of steps, each a few milliseconds of raster work. */
+  private steps(ctx: CanvasRenderingContext2D, view: ViewTransform, dpr: number, theme: Theme): (() => void)[] {
+    const p = this.projected as Projected;
+    const steps: (() => void)[] = [() => {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.tx, dpr * view.ty);
+      ctx.fillStyle = theme.ocean;
+      ctx.fill(p.sphere);
+      ctx.strokeStyle = theme.graticule;
+      ctx.lineWidth = 1 / view.k;
+      ctx.stroke(p.graticule);
+    }];
+    for (const { cls, path } of this.chunks) {
+      steps.push(() => {
+        ctx.fillStyle = cls === 0 ? theme.land : theme.ramp[Math.min(cls, theme.ramp.length) - 1];
+        ctx.fill(path);
+      });
     }
-    ctx.strokeStyle = theme.border;
-    ctx.lineWidth = 0.6 / view.k;
-    ctx.stroke(p.borders);
+    steps.push(() => {
+      ctx.strokeStyle = theme.border;
+      ctx.lineWidth = 0.6 / view.k;
+      ctx.stroke(p.borders);
+    });
+    return steps;
   }
+
+  private job: { steps: (() => void)[]; i: number; spare: HTMLCanvasElement } | null = null;
+
+  /** Paints everything now (view changes: the map must follow the pointer); sizes in CSS px. */
+  draw(view: ViewTransform, dpr: number, theme: Theme, ch: ChoroplethDraw): void {
+    const ctx = this.canvas.getContext('2d');
+    if (!this.projected || !ctx) return;
+    this.job = null;
+    this.group(ch);
+    for (const step of this.steps(ctx, view, dpr, theme)) step();
+  }
+
+  /**
+   * Starts a repaint spread over several frames (choropleth updates): steps paint a spare canvas,
+   * which is copied onto the visible one in one go when complete. Drive it with `continuePaint`.
+   */
+  beginPaint(view: ViewTransform, dpr: number, theme: Theme, ch: ChoroplethDraw): void {
+    if (!this.projected) return;
+    this.group(ch);
+    const spare = this.job?.spare ?? document.createElement('canvas');
+    spare.width = this.canvas.width;
+    spare.height = this.canvas.height;
+    const ctx = spare.getContext('2d');
+    if (!ctx) return;
+    this.job = { steps: this.steps(ctx, view, dpr, theme), i: 0, spare };
+  }
+
+  /** Runs repaint steps for about `budgetMs` ms; true when a repaint finished in this call. */
+  continuePaint(budgetMs: number): boolean {
+    const job = this.job;
+    if (!job) return false;
+    const ctx = job.spare.getContext('2d') as CanvasRenderingContext2D;
+    const t0 = performance.now();
+    while (job.i < job.steps.length && performance.now() - t0 < budgetMs) {
+      job.steps[job.i++]();
+      // Read one pixel so the rasteriser does this step's work now, not all at the final copy.
+      ctx.getImageData(0, 0, 1, 1);
+    }
+    if (job.i < job.steps.length) return false;
+    const vis = this.canvas.getContext('2d');
+    if (vis) {
+      vis.setTransform(1, 0, 0, 1, 0, 0);
+      vis.clearRect(0, 0, this.canvas.width, this.canvas.height);
+      vis.drawImage(job.spare, 0, 0);
+    }
+    this.job = null;
+    return true;
+  }
+
+  /** True while a spread-out repaint is under way. */
+  get painting(): boolean { return this.job !== null; }
 }
