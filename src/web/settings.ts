@@ -4,6 +4,7 @@
  * its default instead of breaking the page.
  */
 import { CATEGORY_LIST, SEVERITY_LIST, type Category, type Severity } from './types.js';
+import { parseReplay, writeReplay, type ReplayParams } from './replay/url.js';
 
 export const PANELS = ['gauges', 'top', 'feed', 'health'] as const;
 export type Panel = (typeof PANELS)[number];
@@ -37,6 +38,8 @@ export interface Settings {
   reduceMotion: boolean;
   /** Most map frames per second (`fps=`, default 30, 5–120). */
   maxFps: number;
+  /** Replay of a past window (`mode=replay&from=&to=&speed=&at=&play=`); null: live. */
+  replay: ReplayParams | null;
 }
 
 export const DEFAULTS: Settings = {
@@ -51,6 +54,7 @@ export const DEFAULTS: Settings = {
   arcBudget: 300,
   reduceMotion: false,
   maxFps: 30,
+  replay: null,
 };
 
 const FILTER_TEXT = ['sensor', 'site', 'srcCountry', 'asn', 'port', 'service'] as const;
@@ -86,6 +90,7 @@ export function parseSettings(search: string): Settings {
     arcBudget: num(q.get('arcs'), DEFAULTS.arcBudget, 10, 5000),
     reduceMotion: q.get('motion') === 'reduce',
     maxFps: num(q.get('fps'), DEFAULTS.maxFps, 5, 120),
+    replay: parseReplay(q),
   };
 }
 
@@ -106,6 +111,7 @@ export function toSearch(s: Settings): string {
   if (s.arcBudget !== DEFAULTS.arcBudget) q.set('arcs', String(s.arcBudget));
   if (s.reduceMotion) q.set('motion', 'reduce');
   if (s.maxFps !== DEFAULTS.maxFps) q.set('fps', String(s.maxFps));
+  writeReplay(q, s.replay);
   const out = q.toString();
   return out ? `?${out}` : '';
 }

@@ -50,3 +50,14 @@ describe('replay presets', () => {
     expect(fromLocalInput('')).toBeNaN();
   });
 });
+
+describe('replay in the page settings', async () => {
+  const { parseSettings, toSearch } = await import('../settings.js');
+  it('keeps filters and replay together in one link', () => {
+    const s = parseSettings(`?category=scan&srcCountry=CN&mode=replay&from=${FROM}&to=${TO}&speed=10&at=${FROM + 60_000}&play=0`);
+    expect(s.replay).toEqual({ from: FROM, to: TO, speed: 10, at: FROM + 60_000, playing: false });
+    expect(s.filters.srcCountry).toBe('CN');
+    expect(parseSettings(toSearch(s))).toEqual(s);
+    expect(parseSettings('?theme=light').replay).toBeNull();
+  });
+});

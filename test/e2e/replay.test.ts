@@ -1,0 +1,194 @@
+/**
+ * Replay on the live map, in a real Chromium against the real server: a recorded window of events
+ * with known times plays back in time order with matching counters; a copied link reopens the same
+ * view (mode, window, speed, position, filters); "back to live" shows new live events without a
+ * reload; and a wall-screen screenshot of replay mode for the documentation.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ensureBuilt, ensureDir, gbToUs, launch, openPage, pageBase, post, ROOT, startReal, until, type Ingest } from './helpers.js';
+
+type Real = Awaited<ReturnType<typeof startReal>>;
+
+let browser: Browser;
+let server: Real;
+let base: Awaited<ReturnType<typeof pageBase>>;
+
+const N = 50;
+const NOW = Date.now();
+// 50 events over the past 30 minutes, one every 36 s; every fifth is a scan, the rest brute force.
+const T0 = NOW - 30 * 60_000;
+const timeOf = (i: number) => new Date(T0 + i * 36_000).toISOString();
+const ruleOf = (i: number) => `replay rule ${String(i).padStart(2, '0')}${i % 5 === 0 ? ' scan' : ''}`;
+const FROM = Math.floor((T0 - 60_000) / 1000) * 1000;
+const TO = Math.ceil((NOW + 60_000) / 1000) * 1000;
+
+beforeAll(async () => {
+  ensureBuilt();
+  [browser, server] = await Promise.all([launch(), startReal()]);
+  base = await pageBase(server.url);
+  const events: Ingest[] = Array.from({ length: N }, (_, i) => ({
+    ...gbToUs(ruleOf(i), i % 5 === 0 ? { category: 'scan', severity: 'low' } : {}),
+    time: timeOf(i),
+  }) as Ingest & { time: string });
+  // Posted out of time order: replay must still play them by event time.
+  const shuffled = events.map((e, i) => ({ e, k: (i * 37) % N })).sort((a, b) => a.k - b.k).map((x) => x.e);
+  expect(await post(server.url, shuffled)).toBe(202);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await base?.close();
+  await server?.close();
+});
+
+const replayUrl = (extra = '', speed = 600) => `${base.url}/?mode=replay&from=${new Date(FROM).toISOString()}&to=${new Date(TO).toISOString()}&speed=${speed}${extra}`;
+const rst = () => (window as any).__attackmap?.state?.replay;
+const feedRules = () => [...document.querySelectorAll('#feed .row:not([hidden]) .c-rule')].map((e) => e.textContent ?? '');
+
+/** Indices of the replay rules in the feed, top (newest) first. */
+async function feedIdx(page: Page): Promise<number[]> {
+  return (await page.evaluate(feedRules)).filter((r) => r.startsWith('replay rule')).map((r) => Number(r.slice(12, 14)));
+}
+
+describe('replay on the live map', () => {
+  it('plays a recorded window in time order, with counters that match the window', async () => {
+    const { page, ctx, problems } = await openPage(browser, replayUrl());
+    try {
+      await until(page, () => (window as any).__attackmap?.state?.worldLoaded);
+      const samples: number[][] = [];
+      let maxArcs = 0;
+      const end = Date.now() + 20_000;
+      for (;;) {
+        samples.push(await feedIdx(page));
+        maxArcs = Math.max(maxArcs, await page.evaluate(() => (window as any).__attackmap.state.arcs as number));
+        const s = await page.evaluate(rst);
+        if (s.done && s.released === N) break;
+        if (Date.now() > end) throw new Error(`replay did not finish: ${JSON.stringify(s)}`);
+        await page.waitForTimeout(80);
+      }
+      // Every sample is a run of consecutive events, newest on top: nothing from the future, no gaps.
+      for (const s of samples) s.forEach((v, i) => { if (i) expect(s[i - 1] - v).toBe(1); });
+      // The clock moved through the window: some sample caught it part way.
+      expect(samples.some((s) => s.length > 0 && s[0] < N - 1)).toBe(true);
+      const last = await feedIdx(page);
+      expect(last[0]).toBe(N - 1);
+      expect(maxArcs).toBeGreaterThan(0);
+
+      const st = await page.evaluate(() => (window as any).__attackmap.state);
+      expect(st.total).toBe(N);
+      expect(st.replay.windowTotal).toBe(N);
+      expect(await page.locator('#g-total').innerText()).toBe(String(N));
+      const cat = async (c: string) => Number(await page.locator('#g-cats li', { hasText: c }).locator('b').innerText());
+      expect(await cat('scan')).toBe(10);
+      expect(await cat('bruteforce')).toBe(40);
+      await until(page, () => document.querySelector('[data-top=rule] li .name') !== null);
+      // The map says it shows the past.
+      expect(await page.locator('#conn-text').innerText()).toBe('replay');
+      expect(await page.locator('#replay-title').innerText()).toContain('600×');
+      expect(await page.locator('#replay-stamp').isVisible()).toBe(true);
+      expect(await page.locator('#replay-status').innerText()).toMatch(/50 of 50 events · end of window/);
+      // The server's own count for the window agrees.
+      const stats = await (await fetch(`${server.url}/api/stats?from=${FROM}&to=${TO}`)).json() as { total: number };
+      expect(stats.total).toBe(N);
+      expect(problems).toEqual([]);
+    } finally { await ctx.close(); }
+  }, 60_000);
+
+  it('a copied link reopens the same window, speed, position and filters', async () => {
+    const { page, ctx, problems } = await openPage(browser, replayUrl('&category=scan', 10));
+    try {
+      await until(page, () => (window as any).__attackmap?.state?.replay?.released >= 1);
+      await page.click('#replay-play');
+      await until(page, () => (window as any).__attackmap.state.replay.params.playing === false);
+      await page.click('#replay-copy');
+      await until(page, () => (document.getElementById('replay-link') as HTMLInputElement).value.includes('mode=replay'));
+      const link = await page.locator('#replay-link').inputValue();
+      const first = await page.evaluate(rst);
+      expect(link).toContain('category=scan');
+      expect(link).toContain('play=0');
+
+      const second = await openPage(browser, link);
+      try {
+        await until(second.page, () => (window as any).__attackmap?.state?.replay?.pages >= 1);
+        const again = await second.page.evaluate(rst);
+        expect(again.active).toBe(true);
+        expect(again.params.from).toBe(FROM);
+        expect(again.params.to).toBe(TO);
+        expect(again.params.speed).toBe(10);
+        expect(again.params.playing).toBe(false);
+        expect(Math.abs(again.params.at - first.params.at)).toBeLessThan(1000);
+        expect(await second.page.locator('#replay-speed').inputValue()).toBe('10');
+        expect(await second.page.locator('#filter-summary').innerText()).toContain('scan');
+        // Paused at the same position, so the same events are shown: only scans, none after `at`.
+        await until(second.page, (n) => (window as any).__attackmap.state.total === n, first.released);
+        const rules = await second.page.evaluate(feedRules);
+        expect(rules.length).toBeGreaterThan(0);
+        expect(rules.every((r) => r.endsWith(' scan'))).toBe(true);
+        expect(second.problems).toEqual([]);
+      } finally { await second.ctx.close(); }
+      expect(problems).toEqual([]);
+    } finally { await ctx.close(); }
+  }, 60_000);
+
+  it('"back to live" shows new live events without a reload', async () => {
+    const { page, ctx, problems } = await openPage(browser, replayUrl());
+    try {
+      await until(page, () => (window as any).__attackmap?.state?.replay?.released >= 1);
+      await page.evaluate(() => { (window as any).__sameDocument = true; });
+      await page.click('#replay-back');
+      await until(page, () => { const s = (window as any).__attackmap.state; return !s.replay.active && s.stream === 'live'; });
+      expect(page.url()).not.toContain('mode=replay');
+      expect(await page.locator('#replay-bar').isVisible()).toBe(false);
+      expect(await post(server.url, [gbToUs('back to live rule')])).toBe(202);
+      await until(page, () => [...document.querySelectorAll('#feed .c-rule')].some((e) => e.textContent === 'back to live rule'));
+      expect(await page.locator('#conn-text').innerText()).toBe('live');
+      expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+      expect(problems).toEqual([]);
+    } finally { await ctx.close(); }
+  }, 60_000);
+
+  it('starts a replay from the History button and a preset', async () => {
+    const { page, ctx, problems } = await openPage(browser, `${base.url}/`);
+    try {
+      await until(page, () => (window as any).__attackmap?.state?.stream === 'live');
+      // On load the page is not blank: the recent past is already in the feed.
+      await until(page, () => document.querySelectorAll('#feed .row:not([hidden])').length > 0);
+      await page.click('#btn-history');
+      await page.click('button[data-preset="1h"]');
+      await until(page, () => (window as any).__attackmap.state.replay.active);
+      const p = (await page.evaluate(rst)).params;
+      expect(p.to - p.from).toBe(3_600_000);
+      expect(p.speed).toBe(60);
+      expect(page.url()).toContain('mode=replay');
+      expect(problems).toEqual([]);
+    } finally { await ctx.close(); }
+  }, 60_000);
+});
+
+describe('replay screenshot', () => {
+  it('saves docs/img/replay-1920.png from demo data', async () => {
+    const demo = await startReal({ demo: { enabled: true, rate: 40, seed: 7 } });
+    const demoBase = await pageBase(demo.url);
+    try {
+      const start = Date.now();
+      await new Promise((r) => setTimeout(r, 12_000));
+      const from = Math.floor(start / 1000) * 1000 - 2000;
+      const to = from + 15 * 60_000;
+      const url = `${demoBase.url}/?mode=replay&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&speed=1`;
+      const { page, ctx, problems } = await openPage(browser, url);
+      try {
+        await until(page, () => { const s = (window as any).__attackmap?.state; return s?.worldDetailed && s.replay.released > 100; }, undefined, 45_000);
+        await page.waitForTimeout(1500);
+        const dir = join(ROOT, 'docs', 'img');
+        ensureDir(dir);
+        const out = join(dir, 'replay-1920.png');
+        await page.screenshot({ path: out });
+        expect(statSync(out).size).toBeGreaterThan(20_000);
+        expect(problems).toEqual([]);
+      } finally { await ctx.close(); }
+    } finally { await demoBase.close(); await demo.close(); }
+  }, 120_000);
+});
