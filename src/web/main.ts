@@ -374,7 +374,8 @@ function paintWidgets(now: number): void {
 }
 
 function paintHealth(now: number): void {
-  health.set('stream', `${streamState}${client?.attempt ? ` (attempt ${client.attempt})` : ''}`, streamState === 'live' ? '' : 'warn');
+  if (replay.active) health.set('stream', 'paused while replaying');
+  else health.set('stream', `${streamState}${client?.attempt ? ` (attempt ${client.attempt})` : ''}`, streamState === 'live' ? '' : 'warn');
   health.set('last data', lastActivity ? `${fmtAge(now - lastActivity)} ago` : 'never', now - lastActivity > staleAfterMs() ? 'bad' : '');
   health.set('last event', lastEventAt ? `${fmtAge(now - lastEventAt)} ago` : 'none yet');
   health.set('received', fmtCount(received));
