@@ -14,16 +14,11 @@ import type { ParseContext, ParseResult } from '../types.js';
 import { endpoint, hasPorts, normTransport, splitHostPort } from './endpoint.js';
 import { bracketField as field, signatureEvent } from './signature.js';
 import { snortTimeToIso } from './snorttime.js';
-import { own } from './table.js';
+import { actionFromSnort } from './snortaction.js';
 import { clip, excerpt, fail } from './text.js';
 
 /** Longest alert_fast line read: 128 KiB (a real line is under 1 KiB; msg is bounded by the rule). */
 export const FAST_MAX_LINE = 128 * 1024;
-
-/** IPS verdicts printed before `[**]`, to event actions. */
-const ACTIONS: Readonly<Record<string, IngestEvent['action']>> = {
-  drop: 'blocked', wdrop: 'alert', block: 'blocked', reject: 'blocked', pass: 'allowed', allow: 'allowed',
-};
 
 const GSR = /^\[(\d{1,10}):(\d{1,10}):(\d{1,10})\]/;
 const PROTO_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,19}$/;
@@ -47,8 +42,8 @@ export function parseFastLine(record: string, ctx: ParseContext, product: string
   if (line.startsWith('[', pos) && !line.startsWith('[**]', pos)) {
     const close = line.indexOf(']', pos);
     if (close < 0 || close - pos > 20) return fail('PARSE_NO_MATCH', `not an alert_fast line: ${excerpt(line)}`);
-    const word = line.slice(pos + 1, close).toLowerCase();
-    action = own(ACTIONS, word) ?? 'alert';
+    // The IPS verdict (`[Drop]`, `[wDrop]`): the same words as Snort 3's action field.
+    action = actionFromSnort(line.slice(pos + 1, close));
     pos = close + 1;
     while (line.charCodeAt(pos) === 32) pos++;
   }
