@@ -6,11 +6,10 @@
 import type { Action, Category, IngestEvent, Severity } from '../../../event/schema.js';
 import { parseIsoLike } from '../../../event/time.js';
 import {
-  categoryFromName, clip, epochToIso, excerpt, fail, guard, ip as canonical, lookupClass, normTransport, observer, own,
+  categoryFromName, categoryFromWords, clip, epochToIso, excerpt, fail, guard, ip as canonical, lookupClass, monthNumber, normTransport, observer, offsetMs, own,
   parsePort, skip, unspecifiedFor, wallTimeToEpoch,
 } from '../common/index.js';
 import { stripSyslog } from '../syslog/strip.js';
-import { categoryFromWords } from '../json/words.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 /** Most extension pairs read from one record; the rest are ignored. */
@@ -93,7 +92,6 @@ const ACTION_WORDS: ReadonlyArray<readonly [RegExp, Action]> = [
 
 const PROTO_NUMBERS: Readonly<Record<string, string>> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'ipv6-icmp' };
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 /** `MMM dd[ yyyy] HH:mm:ss[.SSS][ zone]`, the CEF date form besides epoch milliseconds. */
 const CEF_DATE = /^([A-Za-z]{3}) +(\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?: (\S+))?$/;
 
@@ -109,22 +107,15 @@ export function cefTime(text: string, ctx: Pick<ParseContext, 'now' | 'timezone'
   if (iso !== null) return iso;
   const m = CEF_DATE.exec(t);
   if (!m) return null;
-  const month = MONTHS.indexOf(m[1].toLowerCase()) + 1;
-  if (month === 0) return null;
-  const wall = {
-    year: m[3] ? Number(m[3]) : undefined, month, day: Number(m[2]), hour: Number(m[4]), minute: Number(m[5]),
-    second: Number(m[6]), ms: m[7] ? Number((m[7] + '00').slice(0, 3)) : 0,
-  };
+  const month = monthNumber(m[1]);
+  if (month === undefined) return null;
   const zone = m[8];
-  if (zone && /^(UTC|GMT|Z)$/i.test(zone)) return wallTimeToEpoch(wall, ctx.now, 'UTC');
-  if (zone && /^[+-]\d{2}:?\d{2}$/.test(zone)) {
-    const utc = wallTimeToEpoch(wall, ctx.now, 'UTC');
-    const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    return utc === null ? null : utc - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-  }
   // Other zone names (CET, EST...) are ambiguous abbreviations: the source's zone is used.
-  return wallTimeToEpoch(wall, ctx.now, ctx.timezone);
+  const offset = zone === undefined ? null : /^(UTC|GMT|Z)$/i.test(zone) ? 0 : offsetMs(zone);
+  return wallTimeToEpoch({
+    year: m[3] ? Number(m[3]) : undefined, month, day: Number(m[2]), hour: Number(m[4]), minute: Number(m[5]),
+    second: Number(m[6]), ms: m[7] ? Number((m[7] + '00').slice(0, 3)) : 0, offset: offset ?? undefined,
+  }, ctx.now, ctx.timezone);
 }
 
 function parse(record: string, ctx: ParseContext): ParseResult {

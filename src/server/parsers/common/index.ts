@@ -5,6 +5,7 @@
  */
 export { CLASSTYPES, CRITICAL_CLASSTYPES, lookupClass, type ClassInfo } from './classtype.js';
 export { NAME_PREFIXES, categorize, categoryFromName } from './category.js';
+export { categoryFromWords } from './words.js';
 export { severityFromPriority, signatureSeverity, type SeverityInput } from './severity.js';
 export {
   endpoint, hasPorts, ip, isUnspecified, normTransport, parsePort, port, splitHostPort, unspecifiedFor, type HostPort,
@@ -14,7 +15,7 @@ export { snortTimeToIso } from './snorttime.js';
 export { FAST_MAX_LINE, parseFastLine } from './fast.js';
 export { actionFromSnort } from './snortaction.js';
 export { own } from './table.js';
-export { epochToIso, isoTime, wallTimeToEpoch, type WallTime } from './time.js';
+export { epochToIso, isoTime, monthNumber, offsetMs, wallTimeToEpoch, type WallTime } from './time.js';
 export { isObject, parseObject, parseObjectMaybeSyslog, str, type JsonObject } from './json.js';
 export { observer, putDetail } from './event.js';
 export { bracketField, signatureEvent, signatureRule, type RuleRef, type SignatureHit } from './signature.js';

@@ -3,6 +3,7 @@
  * CEF dates), ISO-like text to event time, epoch numbers to event time.
  */
 import { inferYear, parseIsoLike, toIso, zonedToEpoch } from '../../../event/time.js';
+import { own } from './table.js';
 
 export interface WallTime {
   /** Four-digit year; absent for year-less formats (then inferred from `now`). */
@@ -17,10 +18,19 @@ export interface WallTime {
   second: number;
   /** Milliseconds, 0-999; default 0. */
   ms?: number;
+  /** A fixed UTC offset printed with the time, in ms east of UTC (offsetMs("+0200")); overrides the zone. */
+  offset?: number;
+}
+
+/** Milliseconds east of UTC of a numeric offset `+hhmm` / `-hh:mm`, or null when it is not one. */
+export function offsetMs(text: string): number | null {
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
+  if (!m || Number(m[3]) > 59) return null;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000;
 }
 
 /**
- * Epoch milliseconds of a wall-clock time read in `timeZone` (IANA), or null when a field is
+ * Epoch milliseconds of a wall-clock time read in `timeZone` (IANA; or at `t.offset`), or null when a field is
  * out of range, the day does not exist in that month (Feb 30 must fail, not become Mar 2) or
  * the zone is unknown. A missing year is inferred from `now` with the Dec→Jan roll-over
  * (event/time.inferYear).
@@ -32,11 +42,22 @@ export function wallTimeToEpoch(t: WallTime, now: Date, timeZone: string): numbe
   if (new Date(Date.UTC(year, month - 1, day)).getUTCMonth() !== month - 1) return null;
   let epoch: number;
   try {
-    epoch = zonedToEpoch(year, month, day, hour, minute, second, t.ms ?? 0, timeZone);
+    epoch = t.offset === undefined
+      ? zonedToEpoch(year, month, day, hour, minute, second, t.ms ?? 0, timeZone)
+      : Date.UTC(year, month - 1, day, hour, minute, second, t.ms ?? 0) - t.offset;
   } catch {
     return null;
   }
   return Number.isFinite(epoch) ? epoch : null;
+}
+
+const MONTHS: Readonly<Record<string, number>> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+};
+
+/** 1-12 for an English month abbreviation (`Jan`, `feb`, any case), else undefined. */
+export function monthNumber(abbr: string): number | undefined {
+  return own(MONTHS, abbr.toLowerCase());
 }
 
 /** Event time (ISO-8601 UTC) of ISO-like text (`...+0000`, `...Z`, naive read in `timeZone`), or null. */

@@ -7,11 +7,10 @@ import type { Action, Category, IngestEvent, Severity } from '../../../event/sch
 import { SEVERITIES } from '../../../event/schema.js';
 import { parseIsoLike } from '../../../event/time.js';
 import {
-  categorize, clip, endpoint, epochToIso, excerpt, fail, guard, ip as canonical, normTransport, observer, own, parseObject,
+  categorize, categoryFromWords, clip, endpoint, epochToIso, excerpt, fail, guard, ip as canonical, normTransport, observer, own, parseObject,
   port, severityFromPriority, skip, unspecifiedFor, type JsonObject,
 } from '../common/index.js';
 import { getPath } from '../json/fields.js';
-import { categoryFromWords } from '../json/words.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
 /** First string of a value that ECS allows to be a keyword or an array of keywords. */

@@ -5,8 +5,10 @@
  */
 import type { Action, Category, IngestEvent } from '../../../event/schema.js';
 import { ACTIONS } from '../../../event/schema.js';
-import { parseIsoLike } from '../../../event/time.js';
-import { clip, excerpt, fail, guard, ip as canonical, normTransport, observer, own, parsePort, skip } from '../common/index.js';
+import {
+  clip, excerpt, fail, guard, ip as canonical, monthNumber, normTransport, observer, offsetMs, own, parsePort,
+  skip, wallTimeToEpoch,
+} from '../common/index.js';
 import { headerTime, stripSyslog } from '../syslog/strip.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -53,16 +55,17 @@ function actionFor(prefix: string, custom: Record<string, Action> | undefined): 
  * (/var/log/pve-firewall.log), with a full date and offset.
  */
 const PROXMOX = /^(\d{1,10}) (\d) (\S{1,64}) (\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4}) (.*)$/s;
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 interface Head { time?: number; host?: string; message: string; chain?: string; vmid?: string }
 
 function proxmoxHead(record: string): Head | null {
   const m = PROXMOX.exec(record);
   if (!m) return null;
-  const month = MONTHS.indexOf(m[5].toLowerCase()) + 1;
-  const iso = `${m[6]}-${String(month).padStart(2, '0')}-${m[4]}T${m[7]}:${m[8]}:${m[9]}${m[10]}`;
-  const time = month > 0 ? parseIsoLike(iso) : null;
+  const month = monthNumber(m[5]);
+  const offset = offsetMs(m[10]);
+  const time = month === undefined || offset === null ? null : wallTimeToEpoch({
+    year: Number(m[6]), month, day: Number(m[4]), hour: Number(m[7]), minute: Number(m[8]), second: Number(m[9]), offset,
+  }, new Date(0), 'UTC'); // the year is printed: no inference, so no clock
   return { ...(time === null ? {} : { time }), message: m[11], chain: m[3], vmid: m[1] };
 }
 

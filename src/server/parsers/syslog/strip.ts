@@ -13,8 +13,7 @@
  *   structured data skipped (escaped `\]` and quoted values honoured), a UTF-8 BOM dropped.
  */
 import { fractionToMs, parseIsoLike } from '../../../event/time.js';
-import { own } from '../common/table.js';
-import { wallTimeToEpoch } from '../common/time.js';
+import { monthNumber, wallTimeToEpoch } from '../common/time.js';
 import type { ParseContext, ParseResult } from '../types.js';
 import { toIso } from '../../../event/time.js';
 import { fail } from '../common/text.js';
@@ -28,10 +27,6 @@ export interface SyslogParts {
   /** The text after the header (and after the tag, when one was found). */
   message: string;
 }
-
-const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
-};
 
 const PRI = String.raw`(?:<(\d{1,3})>)?`;
 const RFC3164 = new RegExp(String.raw`^${PRI}([A-Za-z]{3}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? +(.*)$`, 's');
@@ -75,7 +70,7 @@ export function headerTime(head: Pick<SyslogParts, 'time'>): { ok: true; time: s
 }
 
 function from3164(m: RegExpExecArray, ctx: Pick<ParseContext, 'now' | 'timezone'>): SyslogParts | null {
-  const month = own(MONTHS, m[2].toLowerCase());
+  const month = monthNumber(m[2]);
   if (!month) return null;
   const time = wallTimeToEpoch({
     month, day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), ms: fractionToMs(m[7]),

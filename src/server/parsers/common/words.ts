@@ -1,7 +1,7 @@
 /**
  * Category from free text (a CEF `cat`, an ECS rule name, a generic JSON category field) when
  * no table knows it: keywords for each purpose, first match wins. Checked after the
- * Snort/Suricata tables of ../common, which know the ET/GPL rule-name prefixes and classtypes.
+ * Snort/Suricata tables (classtype.ts, category.ts), which know the ET/GPL rule-name prefixes and classtypes.
  */
 import type { Category } from '../../../event/schema.js';
 
