@@ -169,24 +169,40 @@ describe('replay on the live map', () => {
 });
 
 describe('replay screenshot', () => {
-  it('saves docs/img/replay-1920.png from demo data', async () => {
-    const demo = await startReal({ demo: { enabled: true, rate: 40, seed: 7 } });
+  it('saves docs/img/replay-1920.png: an hour of demo traffic replayed at 60x', async () => {
+    const demo = await startReal({ demo: { enabled: true, rate: 80, seed: 7 } });
     const demoBase = await pageBase(demo.url);
     try {
-      const start = Date.now();
-      await new Promise((r) => setTimeout(r, 12_000));
-      const from = Math.floor(start / 1000) * 1000 - 2000;
-      const to = from + 15 * 60_000;
-      const url = `${demoBase.url}/?mode=replay&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&speed=1`;
+      // Demo events of a few seconds, spread back over the past hour: a realistic recorded window.
+      await new Promise((r) => setTimeout(r, 6000));
+      const got = await (await fetch(`${demo.url}/api/events?limit=1000`)).json() as { events: any[] };
+      const evs = got.events;
+      expect(evs.length).toBeGreaterThan(100);
+      const now = Date.now();
+      const hourAgo = Math.floor((now - 3_600_000) / 60_000) * 60_000;
+      const retimed: Ingest[] = evs.map((e, i) => ({
+        time: new Date(hourAgo + 60_000 + Math.floor((i / evs.length) * 57 * 60_000)).toISOString(),
+        category: e.category, severity: e.severity, rule: { name: e.rule.name },
+        source: { ip: e.source.ip, ...(e.source.port !== undefined ? { port: e.source.port } : {}) },
+        destination: { ip: e.destination.ip, ...(e.destination.port !== undefined ? { port: e.destination.port } : {}) },
+        observer: { name: e.observer.name, ...(e.observer.site ? { site: e.observer.site } : {}) },
+        ...(e.service ? { service: e.service } : {}),
+      }));
+      for (let i = 0; i < retimed.length; i += 250) expect(await post(demo.url, retimed.slice(i, i + 250))).toBe(202);
+      const from = hourAgo;
+      const to = from + 3_600_000;
+      const at = from + 35 * 60_000;
+      const url = `${demoBase.url}/?mode=replay&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&speed=60&at=${new Date(at).toISOString()}`;
       const { page, ctx, problems } = await openPage(browser, url);
       try {
-        await until(page, () => { const s = (window as any).__attackmap?.state; return s?.worldDetailed && s.replay.released > 100; }, undefined, 45_000);
-        await page.waitForTimeout(1500);
+        await until(page, () => { const s = (window as any).__attackmap?.state; return s?.worldDetailed && s.replay.windowTotal > 0 && s.arcs > 5; }, undefined, 45_000);
+        await page.waitForTimeout(2500);
         const dir = join(ROOT, 'docs', 'img');
         ensureDir(dir);
         const out = join(dir, 'replay-1920.png');
         await page.screenshot({ path: out });
         expect(statSync(out).size).toBeGreaterThan(20_000);
+        expect(await page.locator('#replay-title').innerText()).toMatch(/^\d\d:\d\d–\d\d:\d\d · 60×$/);
         expect(problems).toEqual([]);
       } finally { await ctx.close(); }
     } finally { await demoBase.close(); await demo.close(); }

@@ -64,7 +64,7 @@ export class ReplayMode {
   private title = el('span', 'replay-title');
   private pos = el('b', 'replay-pos');
   private status = el('span', 'replay-status');
-  private btnPlay = el('button', 'replay-play', 'Pause');
+  private btnPlay = el('button', 'replay-play', '❚❚ Pause');
   private speedSel = el('select');
   private slider = el('input');
   private spark = el('canvas', 'replay-spark');
@@ -73,7 +73,7 @@ export class ReplayMode {
   private btnWindow = el('button', undefined, 'Window…');
   private btnCopy = el('button', undefined, 'Copy link');
   private linkOut = el('input', 'replay-link');
-  private btnLive = el('button', 'replay-live', 'Back to live');
+  private btnLive = el('button', 'replay-live', '● Back to live');
   private chooser = el('div', 'replay-chooser');
   private inFrom = el('input');
   private inTo = el('input');
@@ -344,7 +344,7 @@ export class ReplayMode {
     const ended = c.ended(wall);
     setText(this.pos, clockSeconds(t));
     setText(this.stamp, `REPLAY · ${clockSeconds(t)} · ${c.speed}×`);
-    setText(this.btnPlay, ended ? 'Play again' : c.playing ? 'Pause' : 'Play');
+    setText(this.btnPlay, ended ? '↺ Play again' : c.playing ? '❚❚ Pause' : '▶ Play');
     this.btnPlay.setAttribute('aria-pressed', String(!c.playing || ended));
     const parts: string[] = [];
     parts.push(`${fmtCount(this.released)}${this.windowTotal !== null ? ` of ${fmtCount(this.windowTotal)}` : ''} events`);

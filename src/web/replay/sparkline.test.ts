@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSeries, sliceHeights } from './sparkline.js';
+import { bucketOf, readSeries, sliceHeights } from './sparkline.js';
 
 describe('replay sparkline', () => {
   it('reads the stats series and skips bad points', () => {
@@ -14,5 +14,10 @@ describe('replay sparkline', () => {
     expect(h).toEqual([1, 0.5]);
     expect(sliceHeights([], 0, 100, 3)).toEqual([0, 0, 0]);
     expect(sliceHeights([{ t: 5, total: 1 }], 10, 10, 2)).toEqual([0, 0]);
+  });
+
+  it('finds the bucket width of a series with gaps', () => {
+    expect(bucketOf([{ t: 0, total: 1 }, { t: 300_000, total: 1 }, { t: 360_000, total: 2 }])).toBe(60_000);
+    expect(bucketOf([{ t: 0, total: 1 }])).toBe(0);
   });
 });

@@ -36,6 +36,16 @@ export function sliceHeights(points: SeriesPoint[], from: number, to: number, co
   return max > 0 ? sums.map((s) => Math.sqrt(s / max)) : sums;
 }
 
+/** The series' bucket width, ms: the smallest gap between consecutive points (0 with fewer than two). */
+export function bucketOf(points: SeriesPoint[]): number {
+  let best = Infinity;
+  for (let i = 1; i < points.length; i++) {
+    const d = points[i].t - points[i - 1].t;
+    if (d > 0 && d < best) best = d;
+  }
+  return Number.isFinite(best) ? best : 0;
+}
+
 /** Draws the bars onto `canvas` (sized to its box and the device pixel ratio) in `color`. */
 export function drawSparkline(canvas: HTMLCanvasElement, points: SeriesPoint[], from: number, to: number, color: string): void {
   const dpr = window.devicePixelRatio || 1;
@@ -46,7 +56,10 @@ export function drawSparkline(canvas: HTMLCanvasElement, points: SeriesPoint[], 
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.clearRect(0, 0, w, h);
-  const cols = Math.max(1, Math.min(240, Math.floor(w / (3 * dpr))));
+  // One column per series bucket (so a sparse series does not look like a comb), at least 3 px wide.
+  const bucket = bucketOf(points);
+  const wanted = bucket > 0 ? Math.round((to - from) / bucket) : 240;
+  const cols = Math.max(1, Math.min(240, Math.floor(w / (3 * dpr)), wanted));
   const hs = sliceHeights(points, from, to, cols);
   const bw = w / cols;
   ctx.fillStyle = color;
