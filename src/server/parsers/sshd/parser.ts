@@ -31,6 +31,18 @@ const ADDR = String.raw`([0-9A-Fa-f:.%\w-]+)`;
 const KEY_SUFFIX = String.raw`(?:: [A-Z][A-Z0-9-]* \S+)?`;
 
 /**
+ * Authentication methods sshd knows (RFC 4252 and OpenSSH's), optionally with a submethod
+ * (`keyboard-interactive/pam`). sshd logs the method name the client sent even when it knows
+ * no such method, so any other word is the attacker's text and stays out of the rule name.
+ */
+const METHOD = /^(password|publickey|keyboard-interactive|hostbased|none|gssapi-with-mic|gssapi-keyex)(\/[a-z0-9_-]{1,20})?$/;
+
+/** The method word for a rule name: a known method as logged, anything else "unknown method". */
+function method(word: string): string {
+  return METHOD.test(word) ? word : 'unknown method';
+}
+
+/**
  * The recognised layouts, tried in order. A row returns a Hit, or a string: the reason to skip.
  * Usernames are attacker-chosen (spaces, empty): the lazy `(.*?)` before ` from ADDR port N`
  * anchored at the end keeps them whole.
@@ -39,7 +51,7 @@ const LINES: Row[] = [
   {
     re: new RegExp(String.raw`^Failed (\S+) for (invalid user )?(.*?) from ${ADDR} port (\d+)(?: ssh\d?)?${KEY_SUFFIX}$`, 's'),
     hit: (m) => ({
-      id: m[2] ? 'sshd.failed-invalid-user' : 'sshd.failed-auth', name: m[2] ? `sshd: failed ${m[1]} for invalid user` : `sshd: failed ${m[1]}`,
+      id: m[2] ? 'sshd.failed-invalid-user' : 'sshd.failed-auth', name: m[2] ? `sshd: failed ${method(m[1])} for invalid user` : `sshd: failed ${method(m[1])}`,
       category: 'bruteforce', severity: 'medium', ip: m[4], port: m[5], details: { username: m[3], method: m[1] },
     }),
   },
@@ -109,7 +121,7 @@ const LINES: Row[] = [
   {
     re: new RegExp(String.raw`^Accepted (\S+) for (.*?) from ${ADDR} port (\d+)(?: ssh\d?)?${KEY_SUFFIX}$`, 's'),
     hit: (m, ctx) => ctx.options?.accepted === true
-      ? { id: 'sshd.accepted', name: `sshd: accepted ${m[1]}`, category: 'policy', severity: 'low', action: 'allowed', ip: m[3], port: m[4], details: { username: m[2], method: m[1] } }
+      ? { id: 'sshd.accepted', name: `sshd: accepted ${method(m[1])}`, category: 'policy', severity: 'low', action: 'allowed', ip: m[3], port: m[4], details: { username: m[2], method: m[1] } }
       : 'successful login (set options.accepted to map it as policy/low)',
   },
 ];
