@@ -168,6 +168,36 @@ describe('replay on the live map', () => {
   }, 60_000);
 });
 
+describe('pre-filled on load', () => {
+  it('reads the last minutes once when the snapshot is small, draws them, and counts each event once', async () => {
+    const small = await startReal();
+    const smallBase = await pageBase(small.url);
+    try {
+      const now = Date.now();
+      expect(await post(small.url, [0, 1, 2, 3, 4].map((i) => ({ ...gbToUs(`recent rule ${i}`), time: new Date(now - (4 - i) * 50_000).toISOString() }) as Ingest))).toBe(202);
+      const { page, ctx, problems } = await openPage(browser, 'about:blank');
+      try {
+        const asked: string[] = [];
+        page.on('request', (r) => { if (r.url().includes('/api/events?')) asked.push(r.url()); });
+        await page.goto(`${smallBase.url}/`);
+        await until(page, () => (window as any).__attackmap?.state?.stream === 'live');
+        // Drawn without any live event: the recent past is on the map.
+        await until(page, () => (window as any).__attackmap.state.arcs > 0);
+        await until(page, () => document.querySelectorAll('#feed .row:not([hidden])').length === 5);
+        expect(asked.length).toBe(1);
+        const q = new URL(asked[0]).searchParams;
+        expect(Number(q.get('to')) - Number(q.get('from'))).toBeGreaterThanOrEqual(300_000);
+        const st = await page.evaluate(() => (window as any).__attackmap.state);
+        expect(st.total).toBe(5);
+        expect(st.received).toBe(0);
+        const rules = await page.evaluate(feedRules);
+        expect(rules.slice(0, 5)).toEqual(['recent rule 4', 'recent rule 3', 'recent rule 2', 'recent rule 1', 'recent rule 0']);
+        expect(problems).toEqual([]);
+      } finally { await ctx.close(); }
+    } finally { await smallBase.close(); await small.close(); }
+  }, 60_000);
+});
+
 describe('replay screenshot', () => {
   it('saves docs/img/replay-1920.png: an hour of demo traffic replayed at 60x', async () => {
     const demo = await startReal({ demo: { enabled: true, rate: 80, seed: 7 } });
