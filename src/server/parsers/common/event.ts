@@ -20,3 +20,21 @@ export function putDetail(d: Record<string, string | number>, key: string, v: un
   if (typeof v === 'string') d[key] = clip(v);
   else if (typeof v === 'number' && Number.isFinite(v)) d[key] = v;
 }
+
+/**
+ * A JSON value as a detail: text clipped to MAX_TEXT, a finite number as is, a boolean as text,
+ * anything else (object, array, non-finite number) as clipped JSON text; undefined for null or
+ * undefined.
+ */
+export function detailValue(v: unknown): string | number | undefined {
+  if (typeof v === 'string') return clip(v);
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'boolean') return String(v);
+  if (v === null || v === undefined) return undefined;
+  try {
+    const json = JSON.stringify(v);
+    return json === undefined ? undefined : clip(json);
+  } catch {
+    return undefined;
+  }
+}

@@ -17,5 +17,5 @@ export { actionFromSnort } from './snortaction.js';
 export { own } from './table.js';
 export { epochToIso, isoTime, monthNumber, offsetMs, wallTimeToEpoch, type WallTime } from './time.js';
 export { isObject, parseObject, parseObjectMaybeSyslog, str, type JsonObject } from './json.js';
-export { observer, putDetail } from './event.js';
+export { detailValue, observer, putDetail } from './event.js';
 export { bracketField, signatureEvent, signatureRule, type RuleRef, type SignatureHit } from './signature.js';

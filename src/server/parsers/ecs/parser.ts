@@ -94,7 +94,6 @@ function actionOf(o: JsonObject, kind: string | undefined): Action | undefined {
   // An IDS alert on traffic it let through is an alert, not an "allowed" policy decision.
   if (kind === 'alert' || kind === 'signal') return 'alert';
   if (types.includes('allowed') || /\b(allow|allowed|accept|accepted|pass|permit(ted)?)\b/.test(act)) return 'allowed';
-  if (kind === 'alert' || kind === 'signal') return 'alert';
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import type { Action, Category, IngestEvent, Severity } from '../../../event/sch
 import { ACTIONS, CATEGORIES, SEVERITIES } from '../../../event/schema.js';
 import { parseIsoLike } from '../../../event/time.js';
 import {
-  clip, endpoint, epochToIso, excerpt, fail, guard, ip as canonical, isObject as isObj, normTransport, observer, own,
+  clip, detailValue, endpoint, epochToIso, excerpt, fail, guard, ip as canonical, isObject as isObj, normTransport, observer, own,
   parseObject, port, unspecifiedFor,
 } from '../common/index.js';
 import { getPath } from './fields.js';
@@ -203,13 +203,8 @@ function parse(record: string, ctx: ParseContext): ParseResult {
   if (typeof count === 'number' && Number.isInteger(count) && count >= 1) event.count = Math.min(count, 1_000_000_000);
   const details: Record<string, string | number> = {};
   for (const [path, key] of m.details) {
-    const v = getPath(o, path);
-    if (typeof v === 'number' && Number.isFinite(v)) details[key] = v;
-    else if (typeof v === 'string') details[key] = clip(v);
-    else if (typeof v === 'boolean') details[key] = String(v);
-    else if (v !== undefined && v !== null) {
-      try { details[key] = clip(JSON.stringify(v)); } catch { /* unserialisable: left out */ }
-    }
+    const v = detailValue(getPath(o, path));
+    if (v !== undefined) details[key] = v;
   }
   if (Object.keys(details).length) event.details = details;
   return { kind: 'events', events: [event] };

@@ -5,7 +5,7 @@
  */
 import type { Category, IngestEvent, Severity } from '../../../event/schema.js';
 import {
-  clip, endpoint, excerpt, fail, guard, ip as canonical, isoTime, observer, own, parseObjectMaybeSyslog, port, skip, str,
+  clip, detailValue, endpoint, excerpt, fail, guard, ip as canonical, isoTime, observer, own, parseObjectMaybeSyslog, port, skip, str,
   unspecifiedFor,
 } from '../common/index.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
@@ -118,17 +118,10 @@ function logdataDetails(logdata: unknown): Record<string, string | number> | und
   if (!logdata || typeof logdata !== 'object' || Array.isArray(logdata)) return undefined;
   const out: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(logdata).slice(0, MAX_LOGDATA_KEYS)) {
-    const key = clip(k.toLowerCase(), 64);
-    if (typeof v === 'string') out[key] = clip(v);
-    else if (typeof v === 'number' && Number.isFinite(v)) out[key] = v;
-    else if (typeof v === 'boolean') out[key] = String(v);
-    else if (v !== null && v !== undefined) out[key] = clip(safeJson(v));
+    const value = detailValue(v);
+    if (value !== undefined) out[clip(k.toLowerCase(), 64)] = value;
   }
   return Object.keys(out).length ? out : undefined;
-}
-
-function safeJson(v: unknown): string {
-  try { return JSON.stringify(v) ?? ''; } catch { return ''; }
 }
 
 export const opencanaryParser: Parser = {
