@@ -109,7 +109,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   access.register(app);
   registerIngestRoutes(app, { pipeline, ingest: config.ingest, now });
   registerStreamRoutes(app, { hub, access: config.access, isAnalyst: (req) => access.isAnalyst(req) });
-  registerHistoryRoutes(app, { log });
+  const redaction = { prefixV4: config.access.publicPrefixV4, prefixV6: config.access.publicPrefixV6 };
+  registerHistoryRoutes(app, { log, publicView: (req) => (access.isAnalyst(req) ? null : redaction) });
   registerPipelineMetrics(registry, { pipeline, enricher, sources: () => sources });
   registerMetricsRoute(app, registry);
   registerStatusRoutes(app, {

@@ -11,7 +11,8 @@ import { CodedError, type ErrorCode } from '../../event/errors.js';
 import type { AttackEvent } from '../../event/schema.js';
 import { parseIsoLike } from '../../event/time.js';
 import { parseFilter, type EventFilter } from '../stream/filter.js';
-import type { EventLog, HistoryQuery } from '../store/types.js';
+import type { EventLog, HistoryQuery, TopEntry } from '../store/types.js';
+import { redactPublic, truncateIp, type RedactOptions } from '../stream/redact.js';
 
 /** Page size of /api/events when `limit` is not given. */
 export const DEFAULT_LIMIT = 100;
@@ -33,6 +34,11 @@ export interface HistoryDeps {
   maxLimit?: number;
   /** Runs before each route, e.g. an analyst-token check. */
   preHandler?: preHandlerAsyncHookHandler;
+  /**
+   * Redaction for a request that gets the public view (source addresses cut to a prefix, no
+   * details, no dead-letter text), or null for the analyst view. Default: analyst view.
+   */
+  publicView?: (req: FastifyRequest) => RedactOptions | null;
   /** Clock in epoch ms for the default windows (default Date.now). */
   now?: () => number;
 }
@@ -159,21 +165,22 @@ export function csvRow(e: AttackEvent): string {
 
 type Format = 'json' | 'ndjson' | 'csv';
 
-function exportStream(log: EventLog, q: HistoryQuery, format: Exclude<Format, 'json'>): Readable {
+function exportStream(log: EventLog, q: HistoryQuery, format: Exclude<Format, 'json'>, redact: RedactOptions | null): Readable {
   async function* pages(): AsyncGenerator<string> {
     if (format === 'csv') yield csvHeader();
     let cursor = q.cursor;
     for (;;) {
       const pq = { ...q, cursor, limit: MAX_LIMIT };
       let next: string | null;
-      if (format === 'ndjson' && log.queryJson) {
+      if (format === 'ndjson' && log.queryJson && !redact) {
         const page = log.queryJson(pq);
         if (page.lines.length > 0) yield page.lines.join('\n') + '\n';
         next = page.nextCursor;
       } else {
         const page = log.query(pq);
-        if (page.events.length > 0) {
-          yield format === 'csv' ? page.events.map(csvRow).join('') : page.events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+        const events = redact ? page.events.map((e) => redactPublic(e, redact)) : page.events;
+        if (events.length > 0) {
+          yield format === 'csv' ? events.map(csvRow).join('') : events.map((e) => JSON.stringify(e)).join('\n') + '\n';
         }
         next = page.nextCursor;
       }
@@ -187,11 +194,22 @@ function exportStream(log: EventLog, q: HistoryQuery, format: Exclude<Format, 'j
   return Readable.from(pages(), { objectMode: false, highWaterMark: 1 });
 }
 
+/** Top source addresses of the public view: cut to their prefix, counts of one prefix summed. */
+export function mergeByPrefix(entries: TopEntry[], redact: RedactOptions): TopEntry[] {
+  const sums = new Map<string, number>();
+  for (const e of entries) {
+    const key = truncateIp(e.key, redact);
+    sums.set(key, (sums.get(key) ?? 0) + e.count);
+  }
+  return [...sums].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count);
+}
+
 /** Registers GET /api/events, GET /api/stats and GET /api/deadletter. */
 export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): void {
   const maxLimit = Math.max(1, Math.min(MAX_LIMIT, deps.maxLimit ?? MAX_LIMIT));
   const now = deps.now ?? Date.now;
   const opts = deps.preHandler ? { preHandler: deps.preHandler } : {};
+  const publicView = deps.publicView ?? (() => null);
 
   function fail(reply: FastifyReply, err: unknown) {
     if (err instanceof BadRequest || (err instanceof CodedError && (err.code === 'QUERY_INVALID' || err.code === 'FILTER_INVALID'))) {
@@ -213,7 +231,11 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
       const limit = intParam(q, 'limit', 1, maxLimit, Math.min(DEFAULT_LIMIT, maxLimit));
       const cursor = single(q, 'cursor') || null;
       const hq: HistoryQuery = { from, to, filter, limit, cursor, ...(after !== undefined ? { afterId: after } : {}) };
-      if (format === 'json') return reply.send(deps.log.query(hq));
+      const redact = publicView(req);
+      if (format === 'json') {
+        const page = deps.log.query(hq);
+        return reply.send(redact ? { ...page, events: page.events.map((e) => redactPublic(e, redact)) } : page);
+      }
       // Check the cursor before the 200 goes out: a bad one must be a 400, not a broken stream.
       deps.log.query({ ...hq, limit: 1 });
       reply.header('cache-control', 'no-store');
@@ -222,7 +244,7 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
       } else {
         reply.type('application/x-ndjson; charset=utf-8');
       }
-      return reply.send(exportStream(deps.log, hq, format));
+      return reply.send(exportStream(deps.log, hq, format, redact));
     } catch (err) {
       return fail(reply, err);
     }
@@ -237,7 +259,10 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
       const bucketMs = b ? parseBucket(b) : autoBucket(to - from);
       const top = intParam(q, 'top', 1, 100, 10);
       const sq = { from, to, filter, bucketMs, top };
-      return reply.send(deps.log.statsAsync ? await deps.log.statsAsync(sq) : deps.log.stats(sq));
+      const stats = deps.log.statsAsync ? await deps.log.statsAsync(sq) : deps.log.stats(sq);
+      const redact = publicView(req);
+      if (redact) stats.top.srcIp = mergeByPrefix(stats.top.srcIp, redact);
+      return reply.send(stats);
     } catch (err) {
       return fail(reply, err);
     }
@@ -249,7 +274,9 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
       const limit = intParam(q, 'limit', 1, 1000, 100);
       const before = single(q, 'before');
       if (before !== undefined && !/^\d{1,15}$/.test(before)) throw new BadRequest('QUERY_INVALID', 'before: a dead-letter id');
-      return reply.send(deps.log.deadLetters(limit, before === undefined ? undefined : Number(before)));
+      const page = deps.log.deadLetters(limit, before === undefined ? undefined : Number(before));
+      // The raw lines carry full addresses and attacker text: the public view gets the count only.
+      return reply.send(publicView(req) ? { total: page.total, entries: [] } : page);
     } catch (err) {
       return fail(reply, err);
     }
