@@ -4,6 +4,7 @@
  */
 import { canonicalIp } from '../../../event/ip.js';
 import type { IngestEvent } from '../../../event/schema.js';
+import { excerpt } from './text.js';
 
 /** A port from text: an integer 0-65535 written in decimal digits only, else null. */
 export function parsePort(text: string | number | undefined | null): number | null {
@@ -124,4 +125,18 @@ export function isUnspecified(addr: string): boolean {
 /** An event endpoint: the port is left out when it is null or undefined (ICMP, unknown). */
 export function endpoint(address: string, p?: number | null): IngestEvent['source'] {
   return p === undefined || p === null ? { ip: address } : { ip: address, port: p };
+}
+
+/**
+ * The address at `o[addrKey]` (which must be present) and, when `withPort` and present, the
+ * port at `o[portKey]` (a number or numeric text; null is a bad port); errors name the key.
+ */
+export function addressAt(o: Readonly<Record<string, unknown>>, addrKey: string, portKey: string, withPort = true): HostPort {
+  const address = ip(o[addrKey]);
+  if (address === null) return { ok: false, code: 'PARSE_BAD_IP', message: `bad ${addrKey}: ${excerpt(o[addrKey])}` };
+  const p = o[portKey];
+  if (!withPort || p === undefined) return { ok: true, ip: address };
+  const n = parsePort(p as number | string);
+  if (n === null) return { ok: false, code: 'PARSE_BAD_PORT', message: `bad ${portKey}: ${excerpt(p)}` };
+  return { ok: true, ip: address, port: n };
 }

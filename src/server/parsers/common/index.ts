@@ -8,7 +8,7 @@ export { NAME_PREFIXES, categorize, categoryFromName } from './category.js';
 export { categoryFromWords } from './words.js';
 export { severityFromPriority, signatureSeverity, type SeverityInput } from './severity.js';
 export {
-  endpoint, hasPorts, ip, isUnspecified, normTransport, parsePort, port, splitHostPort, unspecifiedFor, type HostPort,
+  addressAt, endpoint, hasPorts, ip, isUnspecified, normTransport, parsePort, port, splitHostPort, unspecifiedFor, type HostPort,
 } from './endpoint.js';
 export { clip, DETAIL_MAX, ERROR_MESSAGE_MAX, excerpt, fail, guard, skip } from './text.js';
 export { snortTimeToIso } from './snorttime.js';

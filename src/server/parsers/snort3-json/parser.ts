@@ -7,7 +7,7 @@
 import { fractionToMs, toIso } from '../../../event/time.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 import {
-  actionFromSnort, clip, DETAIL_MAX, endpoint, excerpt, fail, guard, hasPorts, ip, normTransport, parseObject, parsePort,
+  actionFromSnort, addressAt, clip, DETAIL_MAX, endpoint, excerpt, fail, guard, hasPorts, normTransport, parseObject,
   signatureEvent, snortTimeToIso, splitHostPort, type JsonObject as Obj,
 } from '../common/index.js';
 
@@ -45,15 +45,7 @@ function timeOf(o: Obj, ctx: ParseContext): string | null | 'missing' {
 
 /** An address and port from `*_addr`/`*_port`, else from the `*_ap` text (`addr:port`). */
 function addressOf(o: Obj, addrKey: string, portKey: string, apKey: string, withPorts: boolean) {
-  const addr = o[addrKey];
-  if (typeof addr === 'string') {
-    const address = ip(addr);
-    if (address === null) return { ok: false as const, code: 'PARSE_BAD_IP' as const, message: `bad ${addrKey}: ${excerpt(addr)}` };
-    if (!withPorts || o[portKey] === undefined) return { ok: true as const, ip: address };
-    const port = parsePort(o[portKey] as number);
-    if (port === null) return { ok: false as const, code: 'PARSE_BAD_PORT' as const, message: `bad ${portKey}: ${excerpt(o[portKey])}` };
-    return { ok: true as const, ip: address, port };
-  }
+  if (typeof o[addrKey] === 'string') return addressAt(o, addrKey, portKey, withPorts);
   const ap = o[apKey];
   if (typeof ap === 'string') {
     const r = splitHostPort(ap, withPorts);

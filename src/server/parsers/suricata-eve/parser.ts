@@ -6,8 +6,8 @@
 import type { IngestEvent } from '../../../event/schema.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 import {
-  categorize, clip, DETAIL_MAX, endpoint, excerpt, fail, guard, ip, isObject as isObj, isoTime, normTransport, observer,
-  parseObject, parsePort, signatureRule, signatureSeverity, skip,
+  addressAt, categorize, clip, DETAIL_MAX, endpoint, excerpt, fail, guard, ip, isObject as isObj, isoTime, normTransport,
+  observer, parseObject, signatureRule, signatureSeverity, skip,
 } from '../common/index.js';
 
 /** Event types turned into events when `options.eventTypes` is not set. */
@@ -85,20 +85,11 @@ function parseEve(record: string, ctx: ParseContext): ParseResult {
 
   if (o.src_ip === undefined) return fail('PARSE_MISSING_FIELD', 'src_ip is missing');
   if (o.dest_ip === undefined) return fail('PARSE_MISSING_FIELD', 'dest_ip is missing');
-  let src = ip(o.src_ip);
-  if (src === null) return fail('PARSE_BAD_IP', `bad src_ip: ${excerpt(o.src_ip)}`);
-  let dst = ip(o.dest_ip);
-  if (dst === null) return fail('PARSE_BAD_IP', `bad dest_ip: ${excerpt(o.dest_ip)}`);
-  let srcPort: number | null = null;
-  let dstPort: number | null = null;
-  if (o.src_port !== undefined) {
-    srcPort = parsePort(o.src_port as number);
-    if (srcPort === null) return fail('PARSE_BAD_PORT', `bad src_port: ${excerpt(o.src_port)}`);
-  }
-  if (o.dest_port !== undefined) {
-    dstPort = parsePort(o.dest_port as number);
-    if (dstPort === null) return fail('PARSE_BAD_PORT', `bad dest_port: ${excerpt(o.dest_port)}`);
-  }
+  const s = addressAt(o, 'src_ip', 'src_port');
+  if (!s.ok) return fail(s.code, s.message);
+  const d = addressAt(o, 'dest_ip', 'dest_port');
+  if (!d.ok) return fail(d.code, d.message);
+  let [src, srcPort, dst, dstPort] = [s.ip, s.port, d.ip, d.port];
 
   const alert = isObj(o.alert) ? o.alert : undefined;
   // Rules with the `target:` keyword make Suricata name the attacker and the target
