@@ -582,7 +582,7 @@ w.__attackmap = {
       replay: replay.state,
       stream: streamState, received, total: store.total, feed: store.feed.size, arcs: map.pool.items.length,
       sampledOut: map.pool.sampledOut, collapsed: map.pool.collapsed, malformed: malformed + (client?.malformed ?? 0),
-      gapsLost, lastId: client?.lastId, worldLoaded, worldDetailed, worldMs: Math.round(worldMs), mapPaintMs: map.firstPaintMs, liveAtMs, mapTiming: { ...map.timing }, widgetMs: Math.round(widgetMs * 10) / 10, staleAfterMs: staleAfterMs(),
+      gapsLost, lastId: client?.lastId, worldLoaded, worldDetailed, worldMs: Math.round(worldMs), mapPaintMs: map.firstPaintMs, liveAtMs, mapTiming: { ...map.timing }, widgetMs: Math.round(widgetMs * 10) / 10, staleAfterMs: staleAfterMs(), reducedMotion: map.reducedMotion,
     };
   },
 };

@@ -126,4 +126,26 @@ describe('page against a controllable stream', () => {
       expect(fx.requests[fx.requests.length - 1].lastEventId).toBe('4242');
     } finally { await ctx.close(); }
   });
+
+  it('kiosk hides the controls and enlarges type; reduced motion comes from the OS or the URL', async () => {
+    const { page, ctx } = await openPage(browser, `${fx.url}/`);
+    try {
+      await until(page, () => (window as any).__attackmap?.state.stream === 'live');
+      const normalFont = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+      expect(await page.locator('#btn-filters').isVisible()).toBe(true);
+      expect(await page.evaluate(() => (window as any).__attackmap.state.reducedMotion)).toBe(false);
+      await page.emulateMedia({ reducedMotion: 'reduce' });
+      await until(page, () => (window as any).__attackmap.state.reducedMotion === true);
+      await page.goto(`${fx.url}/?kiosk=1&motion=reduce`);
+      await until(page, () => (window as any).__attackmap?.state.stream === 'live');
+      expect(await page.locator('#btn-filters').isVisible()).toBe(false);
+      const kioskFont = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+      expect(kioskFont).toBeGreaterThan(normalFont);
+      expect(await page.evaluate(() => (window as any).__attackmap.state.reducedMotion)).toBe(true);
+      // Escape leaves kiosk mode and the address follows.
+      await page.keyboard.press('Escape');
+      await until(page, () => !location.search.includes('kiosk=1'));
+      expect(await page.locator('#btn-filters').isVisible()).toBe(true);
+    } finally { await ctx.close(); }
+  });
 });
