@@ -48,6 +48,34 @@ export interface StatsResult {
   series: { t: string; total: number; byCategory: Record<string, number> }[];
 }
 
+export interface TrendsQuery {
+  /** Window on event time, epoch ms; inclusive from, exclusive to. */
+  from: number;
+  to: number;
+  filter?: EventFilter;
+  /** Length of the new-AS and new-network lists. */
+  top: number;
+}
+
+/** Attacks (sums of event count) in one window. */
+export interface TrendsWindow { from: string; to: string; total: number; byCategory: Record<string, number> }
+
+export interface TrendsResult {
+  window: TrendsWindow;
+  /** The same span just before the window; this and the next two are null when they start before the oldest stored data. */
+  previous: TrendsWindow | null;
+  dayAgo: TrendsWindow | null;
+  weekAgo: TrendsWindow | null;
+  /** Source AS / networks (/24, /48) first seen in the window (not seen before within raw retention), most attacks first. */
+  newAsns: { asn: number; org: string | null; firstSeen: string; count: number }[];
+  newNetworks: { prefix: string; firstSeen: string; count: number }[];
+  /** How many new AS / networks there are in all (the lists hold at most `top`). */
+  newAsnTotal: number;
+  newNetworkTotal: number;
+  /** True when network counts are lower bounds (the raw scan for them hit its budget). */
+  countsPartial: boolean;
+}
+
 export interface DeadLetter {
   id?: number;
   time: string;
@@ -88,6 +116,8 @@ export interface EventLog {
   stats(q: StatsQuery): StatsResult;
   /** Optional: the same answer computed in steps that yield to the event loop (long filtered scans). */
   statsAsync?(q: StatsQuery): Promise<StatsResult>;
+  /** Optional: the window against earlier ones, and sources new in it (see TrendsResult). */
+  trends?(q: TrendsQuery): Promise<TrendsResult>;
   addDeadLetters(entries: DeadLetter[]): void;
   deadLetters(limit: number, beforeId?: number): { entries: DeadLetter[]; total: number };
   /** Small durable key/value state (file read positions). */

@@ -18,13 +18,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATEGORIES, severityRank, type AttackEvent, type EnrichedEvent } from '../../../event/schema.js';
 import { CodedError } from '../../../event/errors.js';
-import type { DeadLetter, EventLog, HistoryPage, HistoryQuery, StatsQuery, StatsResult } from '../types.js';
+import type { DeadLetter, EventLog, HistoryPage, HistoryQuery, StatsQuery, StatsResult, TrendsQuery, TrendsResult } from '../types.js';
 import { migrate } from './schema.js';
 import { RollupBatch, rollupStatements, type Facts } from './rollup.js';
 import { queryRows, runQuery } from './query.js';
 import { runStats, runStatsAsync } from './stats.js';
 import { Retention, type RetentionOptions } from './retention.js';
 import { isValidId, parseId, rowJson, rowToEvent } from './rows.js';
+import { registerSeenFunctions, runTrends, SeenBatch, seenStatements } from './trends.js';
 
 export { MAX_PAGE, SCAN_BUDGET } from './query.js';
 
@@ -79,6 +80,7 @@ export interface LogHealth {
 export interface SqliteEventLog extends EventLog {
   health(): LogHealth;
   statsAsync(q: StatsQuery): Promise<StatsResult>;
+  trends(q: TrendsQuery): Promise<TrendsResult>;
   queryJson(q: HistoryQuery): { lines: string[]; nextCursor: string | null };
   /** Runs one full retention sweep now, in small steps; resolves with the rows deleted. */
   sweep(): Promise<{ events: number; rollups: number }>;
@@ -130,6 +132,7 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536');
+    registerSeenFunctions(db);
     migrate(db);
     rd = new Database(file, { readonly: true, fileMustExist: true });
     rd.pragma('busy_timeout = 5000');
@@ -143,6 +146,7 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertJson = db.prepare('INSERT INTO event_json (id, json) VALUES (?, ?)');
   const roll = rollupStatements(db);
+  const seen = seenStatements(db);
   const addMeta = db.prepare('UPDATE meta SET n = n + ? WHERE key = ?');
   const upsertAsn = db.prepare('INSERT INTO asn_names (asn, org) VALUES (?, ?) ON CONFLICT(asn) DO UPDATE SET org = excluded.org');
   const knownAsn = new Map<number, string>();
@@ -153,6 +157,7 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
 
   const writeBatch = db.transaction((items: Pending[]): AttackEvent[][] => {
     const rb = new RollupBatch();
+    const sb = new SeenBatch();
     const out: AttackEvent[][] = [];
     let n = 0;
     const fallback = now();
@@ -167,12 +172,14 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
         const id = Number(info.lastInsertRowid);
         insertJson.run(id, JSON.stringify(body));
         rb.add(id, f);
+        sb.add(f.t, f.srcAsn, f.srcIp);
         stored.push({ id: String(id), ...body } as AttackEvent);
         n++;
       }
       out.push(stored);
     }
     rb.flush(roll);
+    sb.flush(seen);
     for (const [asn, org] of rb.asnOrgs) if (knownAsn.get(asn) !== org) upsertAsn.run(asn, org);
     addMeta.run(n, 'events');
     // Remember the names only once the commit has happened (this runs inside the transaction,
@@ -301,6 +308,10 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
 
     statsAsync(q: StatsQuery): Promise<StatsResult> {
       return runStatsAsync(rd, q, opts.statsChunk);
+    },
+
+    trends(q: TrendsQuery): Promise<TrendsResult> {
+      return runTrends(rd, q, opts.statsChunk);
     },
 
     addDeadLetters(entries: DeadLetter[]) {

@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { DAY, DIMS, HOUR, LEVELS, MINUTE } from './schema.js';
+import { seenRetentionSteps } from './trends.js';
 
 /**
  * Source addresses are the one dimension whose keys number about as many as the events. Once an
@@ -69,6 +70,8 @@ export class Retention {
       { name: 'r_ids', run: () => delIds.run(Math.floor(rawCut() / 60_000)).changes },
       // Minute totals only feed fine-grained series, kept as long as the raw events.
       { name: 'r_tot minute', run: () => delTot.run(MINUTE, bucketCut(MINUTE, rawCut())).changes },
+      // First sightings of sources unseen for the whole raw retention: such a source is new again.
+      ...seenRetentionSteps(db, rawCut, STEP_ROWS),
       ...PRUNE.map(({ level, keep }) => {
         const key = level === HOUR ? 'pruned_hour' : 'pruned_day';
         const width = LEVELS[level];

@@ -81,6 +81,22 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE events DROP COLUMN json;
   INSERT INTO meta VALUES ('pruned_hour', 0), ('pruned_day', 0);
   `,
+  // 3: first and last sighting of each source AS and source network (/24, /48) for trends' "new
+  // in this window". last_ms may lag by up to SEEN_SLACK_MS (see trends.ts). Existing events are
+  // folded in so an upgraded file does not call every known source new; net_key() is registered
+  // on the connection by openSqliteLog before migrating.
+  `
+  CREATE TABLE asn_seen (asn INTEGER PRIMARY KEY, first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL);
+  CREATE INDEX asn_seen_first ON asn_seen(first_ms);
+  CREATE INDEX asn_seen_last ON asn_seen(last_ms);
+  CREATE TABLE net_seen (prefix TEXT PRIMARY KEY, first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX net_seen_first ON net_seen(first_ms);
+  CREATE INDEX net_seen_last ON net_seen(last_ms);
+  INSERT INTO asn_seen (asn, first_ms, last_ms)
+    SELECT src_asn, min(t), max(t) FROM events WHERE src_asn IS NOT NULL GROUP BY src_asn;
+  INSERT INTO net_seen (prefix, first_ms, last_ms)
+    SELECT net_key(src_ip) AS k, min(t), max(t) FROM events GROUP BY k HAVING k IS NOT NULL;
+  `,
 ];
 
 /** The schema version this code writes. */
