@@ -24,6 +24,10 @@ import { Gauges } from './widgets/gauges.js';
 import { KeyValues } from './widgets/kv.js';
 import { TopTables } from './widgets/tops.js';
 
+// The coarse outlines are fetched first thing, while the rest of the page sets up.
+const coarseWorld = loadWorld(coarseWorldUrl);
+coarseWorld.catch(() => undefined);
+
 // ------------------------------------------------------------------ settings and chrome
 let settings: Settings = parseSettings(location.search);
 const osReducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -600,7 +604,8 @@ const replay = new ReplayMode({
   stopLive: () => { client?.stop(); client = null; },
   startLive: () => startStream(),
   reset: (t) => { store.reset(t); map.pool.clear(); serverCounters = null; feed.touch(); },
-  ingest: (events, t, draw) => ingest(events, draw, t),
+  // Health shows when the last replayed event was released (wall time), not its event time.
+  ingest: (events, t, draw) => { ingest(events, draw, t); lastEventAt = Date.now(); },
 }, byId('bar'), byId('bar').querySelector<HTMLElement>('.controls') ?? byId('bar'), byId('map'));
 if (settings.replay) replay.enter(settings.replay); else startStream();
 raf = hidden ? 0 : requestAnimationFrame(frame);
@@ -615,10 +620,11 @@ setInterval(() => { void refreshInfo(); }, 300_000);
 async function loadWorlds(): Promise<void> {
   const t0 = performance.now();
   try {
-    const coarse = await loadWorld(coarseWorldUrl);
-    if (await map.setWorld(coarse)) { worldLoaded = true; setText(byId('map-status'), ''); }
+    const coarse = await coarseWorld;
+    // The coarse set is small: project it in bigger slices so the first map appears sooner.
+    if (await map.setWorld(coarse, 50)) { worldLoaded = true; setText(byId('map-status'), ''); }
     const fine = await loadWorld(worldUrl);
-    if (await map.setWorld(fine)) { worldLoaded = true; worldDetailed = true; worldMs = performance.now() - t0; }
+    if (await map.setWorld(fine, 12)) { worldLoaded = true; worldDetailed = true; worldMs = performance.now() - t0; }
   } catch (e) {
     if (!worldLoaded) setText(byId('map-status'), `World outlines failed to load: ${e instanceof Error ? e.message : String(e)}`);
   }

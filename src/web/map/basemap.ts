@@ -38,7 +38,7 @@ const yieldTask = () => new Promise<void>((r) => setTimeout(r, 0));
  * Projects the outlines into Path2D objects, a few countries per task. `cancelled` is polled
  * between slices so a resize during the build abandons the stale one.
  */
-async function project(world: World, proj: GeoProjection, cancelled: () => boolean): Promise<Projected | null> {
+async function project(world: World, proj: GeoProjection, cancelled: () => boolean, sliceMs = SLICE_MS): Promise<Projected | null> {
   // Resampling below a pixel adds nothing at these scales and costs most of the time.
   const p = proj.precision(1);
   const make = (obj: Parameters<ReturnType<typeof geoPath>>[0]) => {
@@ -53,7 +53,7 @@ async function project(world: World, proj: GeoProjection, cancelled: () => boole
     // One geometry in gives one Feature out (a collection only comes from a GeometryCollection).
     const f = feature(world.topo, g) as unknown as { id?: string | number; properties?: { name?: string } };
     countries.push({ key: f.id !== undefined ? String(f.id) : `name:${f.properties?.name ?? ''}`, path: make(f as never) });
-    if (performance.now() - t > SLICE_MS) {
+    if (performance.now() - t > sliceMs) {
       await yieldTask();
       if (cancelled()) return null;
       t = performance.now();
@@ -77,9 +77,9 @@ export class Basemap {
    * Re-projects outlines for a new projection (at load and after a resize), in slices; resolves
    * true when this projection is in place (false when a newer one superseded it).
    */
-  async setProjection(proj: GeoProjection): Promise<boolean> {
+  async setProjection(proj: GeoProjection, sliceMs = SLICE_MS): Promise<boolean> {
     const gen = ++this.generation;
-    const done = await project(this.world, proj, () => gen !== this.generation);
+    const done = await project(this.world, proj, () => gen !== this.generation, sliceMs);
     if (!done || gen !== this.generation) return false;
     this.projected = done;
     this.classSig = '\0';

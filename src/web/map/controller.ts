@@ -44,13 +44,13 @@ export class MapController {
     this.bindPointer();
   }
 
-  /** Installs world outlines (a coarse set first, a detailed one later); resolves when drawn-ready. */
-  async setWorld(world: World): Promise<boolean> {
+  /** Installs world outlines (a coarse set first, a detailed one later), projecting in slices of `sliceMs` ms; resolves when drawn-ready. */
+  async setWorld(world: World, sliceMs = 12): Promise<boolean> {
     const next = new Basemap(this.baseCanvas, world);
     let proj = this.proj;
-    let ok = await next.setProjection(proj);
+    let ok = await next.setProjection(proj, sliceMs);
     // A resize while projecting: project again for the size now on screen.
-    while (ok && proj !== this.proj) { proj = this.proj; ok = await next.setProjection(proj); }
+    while (ok && proj !== this.proj) { proj = this.proj; ok = await next.setProjection(proj, sliceMs); }
     if (!ok) return false;
     this.basemap = next;
     this.baseDirty = true;
