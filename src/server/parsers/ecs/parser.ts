@@ -8,7 +8,7 @@ import { SEVERITIES } from '../../../event/schema.js';
 import { parseIsoLike } from '../../../event/time.js';
 import {
   categorize, categoryFromWords, clip, endpoint, epochToIso, excerpt, fail, guard, ip as canonical, normTransport, observer, own, parseObject,
-  port, severityFromPriority, skip, unspecifiedFor, type JsonObject,
+  port, signatureSeverity, skip, unspecifiedFor, type JsonObject,
 } from '../common/index.js';
 import { getPath } from '../json/fields.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
@@ -82,7 +82,8 @@ function severityOf(o: JsonObject, kind: string | undefined, ctx: ParseContext):
   if (!Number.isFinite(n) || n < 0) return null;
   const product = text(o, 'event.module') ?? text(o, 'observer.product') ?? '';
   const scale = ctx.options?.severityScale ?? (PRIORITY_PRODUCTS.test(product) ? 'priority' : 'risk');
-  if (scale === 'priority') return severityFromPriority(Math.trunc(n)) ?? 'low';
+  // As the Snort/Suricata parsers read it: 0 is unset, rule.category is the classtype.
+  if (scale === 'priority') return signatureSeverity({ priority: Math.trunc(n), classtype: text(o, 'rule.category') });
   if (n > 100) return null;
   return n < 22 ? 'low' : n < 48 ? 'medium' : n < 74 ? 'high' : 'critical';
 }
