@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampSpeed, ReplayClock } from './clock.js';
+import { clampSpeed, quietSkip, ReplayClock } from './clock.js';
 
 const FROM = Date.UTC(2026, 10, 25, 2, 13);
 const TO = FROM + 3_600_000;
@@ -57,5 +57,14 @@ describe('replay clock', () => {
     expect(clampSpeed(NaN)).toBe(60);
     expect(() => new ReplayClock(TO, FROM)).toThrow();
     expect(new ReplayClock(FROM, TO, 60, FROM - 1).now(0)).toBe(FROM);
+  });
+});
+
+describe('quiet stretches', () => {
+  it('are skipped only when the next event is more than the wait away', () => {
+    expect(quietSkip(FROM, FROM + 600_000, 60, 3000)).toBe(FROM + 570_000);
+    expect(quietSkip(FROM, FROM + 120_000, 60, 3000)).toBeNull();
+    expect(quietSkip(FROM, undefined, 60, 3000)).toBeNull();
+    expect(quietSkip(FROM, FROM - 5, 60, 3000)).toBeNull();
   });
 });

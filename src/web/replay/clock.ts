@@ -76,3 +76,13 @@ export function clampSpeed(s: number): number {
   if (!Number.isFinite(s)) return 60;
   return Math.max(MIN_SPEED, Math.min(MAX_SPEED, Math.round(s)));
 }
+
+/**
+ * Where to jump over a quiet stretch: when the next event (`next`, epoch ms) is more than
+ * `maxWaitMs` of wall time away from event time `t` at `speed`, the event time half a second of
+ * wall time before it; otherwise (or with no next event) null.
+ */
+export function quietSkip(t: number, next: number | undefined, speed: number, maxWaitMs: number): number | null {
+  if (next === undefined || !((next - t) / speed > maxWaitMs)) return null;
+  return next - speed * 500;
+}

@@ -15,7 +15,7 @@ import { filterQuery, type Filters } from '../settings.js';
 import type { AttackEvent } from '../types.js';
 import { el, fmtCount, setText } from '../widgets/dom.js';
 import { PageBuffer } from './buffer.js';
-import { ReplayClock, SPEEDS } from './clock.js';
+import { quietSkip, ReplayClock, SPEEDS } from './clock.js';
 import { clockSeconds, fromLocalInput, presetWindow, PRESETS, toLocalInput, windowText } from './presets.js';
 import { drawSparkline, readSeries, type SeriesPoint } from './sparkline.js';
 import { writeReplay, type ReplayParams } from './url.js';
@@ -39,11 +39,14 @@ export interface ReplayHost {
 
 /** Most events released to the page per frame (the rest follow on the next frames). */
 const MAX_PER_FRAME = 5000;
+/** Quiet stretches longer than this much wall time are skipped, ms. */
+const QUIET_SKIP_MS = 3000;
 /** Catch-up after a seek reaches back at most this far (event time, ms)… */
 const CATCH_UP_MS = 6 * 3_600_000;
 /** …and counts at most this many events before it gives up and counts from the position. */
 const CATCH_UP_MAX = 50_000;
 const timeOf = (e: AttackEvent) => Date.parse(e.time);
+const fmtSpan = (ms: number) => (ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
 
 export class ReplayMode {
   private clock: ReplayClock | null = null;
@@ -58,6 +61,8 @@ export class ReplayMode {
   /** Events before this time (epoch ms) are counted without drawing: the catch-up after a seek. */
   private catchUntil = -Infinity;
   private caughtUp = 0;
+  /** Event time skipped over quiet stretches since the last seek, ms. */
+  private skippedMs = 0;
 
   private bar = el('section', 'replay-bar');
   private tag = el('span', 'replay-tag', 'REPLAY');
@@ -275,6 +280,7 @@ export class ReplayMode {
     if (!c) return;
     this.catchUntil = t;
     this.caughtUp = 0;
+    this.skippedMs = 0;
     this.openBuffer(Math.max(c.from, t - CATCH_UP_MS));
   }
 
@@ -331,7 +337,15 @@ export class ReplayMode {
     const c = this.clock;
     const b = this.buffer;
     if (!c || !b) return;
-    const t = c.now(wall);
+    let t = c.now(wall);
+    // A quiet stretch longer than QUIET_SKIP_MS of wall time is jumped over (the next event then
+    // arrives half a second of wall time later): nobody watches an empty map for minutes.
+    const target = c.playing ? quietSkip(t, b.peekTime(), c.speed, QUIET_SKIP_MS) : null;
+    if (target !== null) {
+      this.skippedMs += target - t;
+      c.seek(target, wall);
+      t = c.now(wall);
+    }
     // Do not run ahead of the data: while the buffer is empty and a page is on its way, the
     // events due now may be in that page.
     if (!b.loading || b.size > 0) {
@@ -350,6 +364,7 @@ export class ReplayMode {
     parts.push(`${fmtCount(this.released)}${this.windowTotal !== null ? ` of ${fmtCount(this.windowTotal)}` : ''} events`);
     if (b.error) parts.push(b.error);
     else if (b.loading && b.size === 0) parts.push('loading…');
+    if (this.skippedMs >= 60_000) parts.push(`quiet ${fmtSpan(this.skippedMs)} skipped`);
     if (ended) parts.push('end of window');
     else if (!c.playing) parts.push('paused');
     setText(this.status, parts.join(' · '));

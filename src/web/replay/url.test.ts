@@ -11,7 +11,8 @@ describe('replay in the URL', () => {
     writeReplay(q, { from: FROM, to: TO, speed: 600, at: FROM + 65_432, playing: false });
     expect(q.get('from')).toBe('2026-11-25T02:13:00Z');
     const r = parseReplay(new URLSearchParams(q.toString()));
-    expect(r).toEqual({ from: FROM, to: TO, speed: 600, at: FROM + 65_000, playing: false });
+    expect(r).toEqual({ from: FROM, to: TO, speed: 600, at: FROM + 65_432, playing: false });
+    expect(q.get('at')).toBe('2026-11-25T02:14:05.432Z');
   });
 
   it('reads epoch ms and offsets, and falls back to live on a bad window', () => {

@@ -58,6 +58,7 @@ export function writeReplay(q: URLSearchParams, r: ReplayParams | null): void {
   q.set('from', isoSeconds(r.from));
   q.set('to', isoSeconds(r.to));
   q.set('speed', String(r.speed));
-  if (r.at !== r.from) q.set('at', isoSeconds(Math.floor(r.at / 1000) * 1000));
+  // Exact to the millisecond: a link taken while paused must show exactly the events shown.
+  if (r.at !== r.from) q.set('at', isoSeconds(Math.round(r.at)));
   if (!r.playing) q.set('play', '0');
 }
