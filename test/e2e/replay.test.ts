@@ -135,6 +135,35 @@ describe('replay on the live map', () => {
     } finally { await ctx.close(); }
   }, 60_000);
 
+  it('seeking counts the window up to the new position, and speed changes keep the position', async () => {
+    const { page, ctx, problems } = await openPage(browser, replayUrl('&play=0', 60));
+    try {
+      await until(page, () => (window as any).__attackmap?.state?.replay?.pages >= 1);
+      expect(await page.evaluate(() => (window as any).__attackmap.state.total)).toBe(0);
+      // Seek to just after event 19 (its time plus 10 s): events 0-19 are counted, none after.
+      const target = Date.parse(timeOf(19)) + 10_000;
+      await page.evaluate(([t, from, to]) => {
+        const s = document.getElementById('replay-seek') as HTMLInputElement;
+        s.value = String(Math.round(((t - from) / (to - from)) * 1000));
+        s.dispatchEvent(new Event('input'));
+        s.dispatchEvent(new Event('change'));
+      }, [target, FROM, TO]);
+      await until(page, () => (window as any).__attackmap.state.total === 20);
+      const at = (await page.evaluate(rst)).params.at as number;
+      // The slider has 1000 steps: the position lands within one step of the target.
+      expect(Math.abs(at - target)).toBeLessThanOrEqual((TO - FROM) / 1000);
+      await until(page, (top) => document.querySelector('#feed .row:not([hidden]) .c-rule')?.textContent === top, ruleOf(19));
+      expect(page.url()).toContain('at=');
+      await page.selectOption('#replay-speed', '600');
+      const after = await page.evaluate(rst);
+      expect(after.params.speed).toBe(600);
+      expect(after.params.at).toBe(at);
+      expect(await page.locator('#replay-title').innerText()).toContain('600×');
+      expect(page.url()).toContain('speed=600');
+      expect(problems).toEqual([]);
+    } finally { await ctx.close(); }
+  }, 60_000);
+
   it('"back to live" shows new live events without a reload', async () => {
     const { page, ctx, problems } = await openPage(browser, replayUrl());
     try {
