@@ -16,6 +16,7 @@ import { createCounters } from './telemetry/counters.js';
 import { createHub } from './stream/hub.js';
 import { registerStreamRoutes } from './http/stream.js';
 import { registerHistoryRoutes } from './http/history.js';
+import { registerTrendsRoutes } from './http/trends.js';
 import { registerIngestRoutes } from './http/ingest.js';
 import { registerMetricsRoute } from './http/metrics.js';
 import { registerPageRoutes } from './http/page.js';
@@ -111,6 +112,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   registerStreamRoutes(app, { hub, access: config.access, isAnalyst: (req) => access.isAnalyst(req) });
   const redaction = { prefixV4: config.access.publicPrefixV4, prefixV6: config.access.publicPrefixV6 };
   registerHistoryRoutes(app, { log, publicView: (req) => (access.isAnalyst(req) ? null : redaction) });
+  registerTrendsRoutes(app, { log, publicView: (req) => (access.isAnalyst(req) ? null : redaction) });
   registerPipelineMetrics(registry, { pipeline, enricher, sources: () => sources });
   registerMetricsRoute(app, registry);
   registerStatusRoutes(app, {

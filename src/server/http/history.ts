@@ -43,13 +43,15 @@ export interface HistoryDeps {
   now?: () => number;
 }
 
-class BadRequest extends Error {
+/** A 400 answer with a stable code (the trends route shares the parsing below). */
+export class BadRequest extends Error {
   constructor(readonly code: ErrorCode, message: string) { super(message); }
 }
 
-type Query = Record<string, unknown>;
+export type Query = Record<string, unknown>;
 
-function single(q: Query, name: string): string | undefined {
+/** The one value of a query parameter, or undefined; a repeated parameter is a BadRequest. */
+export function single(q: Query, name: string): string | undefined {
   const v = q[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw new BadRequest('QUERY_INVALID', `${name}: give it once`);
@@ -68,7 +70,8 @@ export function parseTimeParam(name: string, text: string): number {
   return t;
 }
 
-function intParam(q: Query, name: string, min: number, max: number, dflt: number): number {
+/** An integer parameter in [min, max], `dflt` when absent or empty. */
+export function intParam(q: Query, name: string, min: number, max: number, dflt: number): number {
   const v = single(q, name);
   if (v === undefined || v === '') return dflt;
   if (!/^\d{1,10}$/.test(v) || Number(v) < min || Number(v) > max) {
@@ -77,7 +80,8 @@ function intParam(q: Query, name: string, min: number, max: number, dflt: number
   return Number(v);
 }
 
-function windowOf(q: Query, now: number, span: number, open: boolean): { from: number; to: number } {
+/** The window [from, to) in epoch ms: `to` defaults to `now`, `from` to `to - span` (ms); `open` allows no window at all. */
+export function windowOf(q: Query, now: number, span: number, open: boolean): { from: number; to: number } {
   const f = single(q, 'from');
   const t = single(q, 'to');
   if (open && f === undefined && t === undefined) return { from: -FAR, to: FAR };
@@ -88,7 +92,8 @@ function windowOf(q: Query, now: number, span: number, open: boolean): { from: n
   return { from, to };
 }
 
-function filterOf(q: Query): EventFilter {
+/** The EventFilter of the query's filter parameters. */
+export function filterOf(q: Query): EventFilter {
   const parsed = parseFilter(q);
   if (!parsed.ok) throw new BadRequest('FILTER_INVALID', parsed.message);
   return parsed.filter;
@@ -204,6 +209,15 @@ export function mergeByPrefix(entries: TopEntry[], redact: RedactOptions): TopEn
   return [...sums].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count);
 }
 
+/** Answers 400 with the error's code for a bad query or filter; rethrows anything else. */
+export function replyQueryError(reply: FastifyReply, err: unknown) {
+  if (err instanceof BadRequest || (err instanceof CodedError && (err.code === 'QUERY_INVALID' || err.code === 'FILTER_INVALID'))) {
+    const e = err as BadRequest | CodedError;
+    return reply.code(400).send({ error: { code: e.code, message: e.message } });
+  }
+  throw err;
+}
+
 /** Registers GET /api/events, GET /api/stats and GET /api/deadletter. */
 export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): void {
   const maxLimit = Math.max(1, Math.min(MAX_LIMIT, deps.maxLimit ?? MAX_LIMIT));
@@ -211,13 +225,7 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
   const opts = deps.preHandler ? { preHandler: deps.preHandler } : {};
   const publicView = deps.publicView ?? (() => null);
 
-  function fail(reply: FastifyReply, err: unknown) {
-    if (err instanceof BadRequest || (err instanceof CodedError && (err.code === 'QUERY_INVALID' || err.code === 'FILTER_INVALID'))) {
-      const e = err as BadRequest | CodedError;
-      return reply.code(400).send({ error: { code: e.code, message: e.message } });
-    }
-    throw err;
-  }
+  const fail = replyQueryError;
 
   app.get('/api/events', opts, async (req: FastifyRequest, reply: FastifyReply) => {
     const q = req.query as Query;
