@@ -6,6 +6,8 @@ import {
 import { CATEGORIES } from '../../../event/schema.js';
 import { snortCsv } from '../snort-csv/parser.js';
 import { suricataEve } from '../suricata-eve/parser.js';
+import { fail2banParser } from '../fail2ban/parser.js';
+import { sshdParser } from '../sshd/parser.js';
 
 describe('classification table', () => {
   it('finds a class by short name or by logged description, any case', () => {
@@ -121,6 +123,12 @@ describe('checkOptions', () => {
     expect(check({ fields: ['src', 'dst', 'msg'] })).toMatch(/timestamp/);
     expect(check({ fields: ['timestamp', 'msg'] })).toMatch(/address/);
     expect(check({ fields: 42 })).toMatch(/list/);
+  });
+  it('fail2ban and sshd check their boolean switches', () => {
+    expect(fail2banParser.checkOptions!({ found: true })).toBeNull();
+    expect(fail2banParser.checkOptions!({ found: 'yes' })).toBe('options.found must be true or false');
+    expect(sshdParser.checkOptions!({})).toBeNull();
+    expect(sshdParser.checkOptions!({ accepted: 1 })).toBe('options.accepted must be true or false');
   });
   it('suricata-eve checks eventTypes', () => {
     const check = suricataEve.checkOptions!;

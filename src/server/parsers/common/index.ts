@@ -15,6 +15,7 @@ export { snortTimeToIso } from './snorttime.js';
 export { FAST_MAX_LINE, parseFastLine } from './fast.js';
 export { actionFromSnort } from './snortaction.js';
 export { own } from './table.js';
+export { checkBoolean } from './options.js';
 export { epochToIso, isoTime, monthNumber, offsetMs, wallTimeToEpoch, type WallTime } from './time.js';
 export { isObject, parseObject, parseObjectMaybeSyslog, str, type JsonObject } from './json.js';
 export { detailValue, observer, putDetail } from './event.js';

@@ -4,7 +4,7 @@
  * A ban is a blocked attack; `Found` lines (single failures) are opt-in. See README.md.
  */
 import type { Category, IngestEvent, Severity } from '../../../event/schema.js';
-import { clip, excerpt, fail, guard, ip as canonical, isoTime, observer, skip, unspecifiedFor } from '../common/index.js';
+import { checkBoolean, clip, excerpt, fail, guard, ip as canonical, isoTime, observer, skip, unspecifiedFor } from '../common/index.js';
 import { headerTime, stripSyslog } from '../syslog/strip.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -111,9 +111,6 @@ export const fail2banParser: Parser = {
   name: 'fail2ban',
   description: 'fail2ban.log (native or behind syslog): Ban lines as blocked attacks, Found lines optional',
   framing: 'line',
-  checkOptions(options) {
-    if (options.found !== undefined && typeof options.found !== 'boolean') return 'options.found must be true or false';
-    return null;
-  },
+  checkOptions: (options) => checkBoolean(options, 'found'),
   parse: (record, ctx) => guard(() => parse(record, ctx)),
 };

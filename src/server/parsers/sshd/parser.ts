@@ -4,7 +4,7 @@
  * reason. See README.md for the table and sources.
  */
 import type { Category, IngestEvent, Severity } from '../../../event/schema.js';
-import { clip, excerpt, fail, guard, ip as canonical, observer, parsePort, skip, unspecifiedFor } from '../common/index.js';
+import { checkBoolean, clip, excerpt, fail, guard, ip as canonical, observer, parsePort, skip, unspecifiedFor } from '../common/index.js';
 import { headerTime, stripSyslog } from '../syslog/strip.js';
 import type { ParseContext, ParseResult, Parser } from '../types.js';
 
@@ -198,9 +198,6 @@ export const sshdParser: Parser = {
   name: 'sshd',
   description: 'OpenSSH server log lines (auth.log, secure, syslog RFC 3164/5424): failed logins, invalid users, scanners',
   framing: 'line',
-  checkOptions(options) {
-    if (options.accepted !== undefined && typeof options.accepted !== 'boolean') return 'options.accepted must be true or false';
-    return null;
-  },
+  checkOptions: (options) => checkBoolean(options, 'accepted'),
   parse: (record, ctx) => guard(() => parse(record, ctx)),
 };
