@@ -166,6 +166,49 @@ describe('file source', () => {
     await src.stop();
   });
 
+  it('overlaps batches in the pipeline but saves positions only over stored records, in order', async () => {
+    const f = join(dir, 'big.json');
+    const all = lines(0, 9000);
+    writeFileSync(f, all.join('\n') + '\n');
+    const ctx = recordingContext();
+    let stored = 0; // bytes of the file prefix whose records are all stored
+    let inflight = 0;
+    let maxInflight = 0;
+    const prefixBytes: number[] = [];
+    let acc = 0;
+    for (const l of all) { acc += Buffer.byteLength(l) + 1; prefixBytes.push(acc); }
+    const done: boolean[] = [];
+    let nextRecord = 0;
+    ctx.submitRecords = async (records) => {
+      const first = nextRecord;
+      nextRecord += records.length;
+      inflight++;
+      maxInflight = Math.max(maxInflight, inflight);
+      // Later batches finish first: the store does not promise order.
+      await new Promise((r) => setTimeout(r, 40 - Math.min(30, first / 300)));
+      for (let i = first; i < first + records.length; i++) done[i] = true;
+      for (const r of records) ctx.records.push({ record: r, origin: { source: 'eve' } });
+      inflight--;
+      return { accepted: records.length, rejected: 0, skipped: 0 };
+    };
+    const setState = ctx.state.setState;
+    ctx.state.setState = (k, v) => {
+      const offset = JSON.parse(v).offset as number;
+      const n = prefixBytes.indexOf(offset) + 1;
+      if (offset > 0) expect(n).toBeGreaterThan(0);
+      for (let i = 0; i < n; i++) expect(done[i]).toBe(true);
+      expect(offset).toBeGreaterThanOrEqual(stored);
+      stored = offset;
+      setState(k, v);
+    };
+    const src = new FileSource('eve', cfg(f), ctx);
+    await src.pollOnce();
+    expect(maxInflight).toBeGreaterThan(1);
+    expect(ctx.records.length).toBe(9000);
+    expect(stored).toBe(acc);
+    await src.stop();
+  });
+
   it('picks up a new file that matches the pattern, from its beginning', async () => {
     writeFileSync(join(dir, 'a.log'), 'old line\n');
     writeFileSync(join(dir, 'skip.txt'), 'not matched\n');

@@ -26,6 +26,8 @@ export const CHUNK_BYTES = 256 * 1024;
 export const DEFAULT_MAX_BYTES_PER_POLL = 8 * 1024 * 1024;
 /** Records collected before one submitRecords call (fewer when the file has no more). */
 export const SUBMIT_RECORDS = 2000;
+/** Batches of one file in the pipeline at once (bounds memory to about 4 x 2000 records). */
+export const MAX_INFLIGHT = 4;
 /** Default poll interval, ms. */
 export const DEFAULT_POLL_MS = 250;
 /** Most files one pattern may follow at once (each holds a descriptor and a record buffer). */
@@ -277,13 +279,14 @@ export class FileSource implements Source {
     return t;
   }
 
-  private savePosition(t: Tracked): void {
+  /** Saves `offset` (default: the current safe offset) as the durable position of `t`. */
+  private savePosition(t: Tracked, offset = t.safe, skip = t.skipPartial): void {
     // A draining old inode shares its path's key with the new file; the new file owns it.
-    if (t.safe === t.saved || t.draining) return;
-    const pos: SavedPosition = { dev: t.dev, ino: t.ino, offset: t.safe };
-    if (t.skipPartial) pos.skip = true;
+    if (offset === t.saved || t.draining) return;
+    const pos: SavedPosition = { dev: t.dev, ino: t.ino, offset };
+    if (skip) pos.skip = true;
     this.ctx.state.setState(stateKey(t.path), JSON.stringify(pos));
-    t.saved = t.safe;
+    t.saved = offset;
   }
 
   private loadPosition(path: string): SavedPosition | undefined {
@@ -311,10 +314,34 @@ export class FileSource implements Source {
       t.framer = new Framer(this.opts.framing, this.opts.maxRecordChars);
     }
     let budget = this.opts.maxBytesPerPoll;
-    // Records of several chunks go out together: the store commits a large batch more cheaply.
+    // Records of several chunks go out together (the store commits a large batch more cheaply),
+    // and up to MAX_INFLIGHT batches are in the pipeline at once, so one batch's commit wait
+    // overlaps the next batch's parsing. Positions are saved strictly in order.
+    const inflight: { done: Promise<unknown>; count: number; safeAfter: number; skip: boolean; start: number }[] = [];
+    let failed = false;
+    const settleOne = async () => {
+      const e = inflight.shift()!;
+      try {
+        await e.done;
+        this.received += e.count;
+        if (e.count > 0) this.lastRecordAt = this.ctx.now().toISOString();
+        if (!failed) this.savePosition(t, e.safeAfter, e.skip);
+      } catch (err) {
+        if (failed) return;
+        failed = true;
+        this.errors += 1;
+        this.ctx.log('error', 'records not stored; will read them again', { path: t.path, offset: e.start, error: String(err) });
+        this.rewind(t, e.start);
+      }
+    };
+    const send = (records: FramedRecord[], start: number) => {
+      const done = records.length > 0 ? this.ctx.submitRecords(records, { source: this.name, position: `${t.path}:${start}` }) : Promise.resolve();
+      done.catch(() => undefined); // settled (and reported) in order by settleOne
+      inflight.push({ done, count: records.length, safeAfter: t.safe, skip: t.skipPartial, start });
+    };
     let batch: FramedRecord[] = [];
     let batchStart = t.safe;
-    while (budget > 0 && !this.stopped) {
+    while (budget > 0 && !this.stopped && !failed) {
       const want = Math.min(CHUNK_BYTES, budget);
       const { bytesRead } = await t.fh.read(this.buf, 0, want, t.offset);
       if (bytesRead === 0) break;
@@ -323,14 +350,15 @@ export class FileSource implements Source {
       budget -= bytesRead;
       for (const r of records) batch.push(r);
       if (batch.length >= SUBMIT_RECORDS) {
-        if (!(await this.submit(t, batch, batchStart))) return 'more';
+        send(batch, batchStart);
         batch = [];
         batchStart = t.safe;
+        while (inflight.length >= MAX_INFLIGHT) await settleOne();
       }
     }
-    if (batch.length > 0 || t.safe !== t.saved) {
-      if (!(await this.submit(t, batch, batchStart))) return 'more';
-    }
+    if (!failed && (batch.length > 0 || t.safe !== t.saved)) send(batch, batchStart);
+    while (inflight.length > 0) await settleOne();
+    if (failed) return 'more';
     if (t.offset < size && budget <= 0) return 'more';
     return t.offset >= size ? 'eof' : 'more';
   }
@@ -374,12 +402,17 @@ export class FileSource implements Source {
     } catch (err) {
       this.errors += 1;
       this.ctx.log('error', 'records not stored; will read them again', { path: t.path, offset: fromOffset, error: String(err) });
-      t.offset = fromOffset;
-      t.safe = fromOffset;
-      t.decoder = new StringDecoder('utf8');
-      t.framer = new Framer(this.opts.framing, this.opts.maxRecordChars);
+      this.rewind(t, fromOffset);
       return false;
     }
+  }
+
+  /** Back to a record boundary after a failed store: the records from there are read again. */
+  private rewind(t: Tracked, offset: number): void {
+    t.offset = offset;
+    t.safe = offset;
+    t.decoder = new StringDecoder('utf8');
+    t.framer = new Framer(this.opts.framing, this.opts.maxRecordChars);
   }
 
   private warnOnce(key: string, message: string, err?: unknown): void {
