@@ -23,6 +23,7 @@ import { FeedView, sourceText, targetText } from './widgets/feed.js';
 import { Gauges } from './widgets/gauges.js';
 import { KeyValues } from './widgets/kv.js';
 import { TopTables } from './widgets/tops.js';
+import { TrendsPanel } from './widgets/trends.js';
 
 // The coarse outlines are fetched first thing, while the rest of the page sets up.
 const coarseWorld = loadWorld(coarseWorldUrl);
@@ -78,6 +79,11 @@ const tops = new TopTables([
   { box: byId('tops-bottom'), specs: (['srcIp', 'rule', 'port', 'sensor'] as TopKey[]).map((key) => ({ key, title: TOP_TITLES[key] })) },
 ], 6);
 const health = new KeyValues(byId('health'));
+const trends = new TrendsPanel(byId('trends'), byId('trends-note'), () => {
+  setText(byId('g-permin-vs'), trends.rateVsYesterday);
+  feed.touch();
+});
+feed.mark = (e) => (e.source.as && trends.isNewAsn(e.source.as.number) ? 'new-as' : '');
 
 let info: Info & { heartbeatMs?: number; loginAvailable?: boolean } = {};
 let serverCounters: Counters | null = null;
@@ -614,6 +620,8 @@ if (settings.kiosk) void requestWakeLock();
 void refreshInfo();
 void refreshDeadLetters();
 void refreshHistory();
+// Trends follow the top tables' window (live: the last hour).
+trends.start(() => ({ spanMs: settings.window === '24h' ? 86_400_000 : 3_600_000, label: settings.window === '24h' ? '24 h' : 'hour', filters: filterQuery(settings.filters) }));
 setInterval(() => { void refreshDeadLetters(); void refreshHistory(); }, 30_000);
 setInterval(() => { void refreshInfo(); }, 300_000);
 // Coarse outlines (110m, 108 KB) paint first; the detailed 50m set replaces them when projected.

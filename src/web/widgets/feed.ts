@@ -32,6 +32,8 @@ export class FeedView {
   private frozen: AttackEvent[] | null = null;
   private dirty = true;
   private selectedId: string | undefined;
+  /** A badge name per event, shown by CSS (`data-mark` on the row); '' for none. */
+  mark: (e: AttackEvent) => string = () => '';
 
   constructor(private box: HTMLElement, private spacer: HTMLElement, private onSelect: (e: AttackEvent) => void) {
     box.addEventListener('scroll', () => { this.dirty = true; }, { passive: true });
@@ -94,6 +96,8 @@ export class FeedView {
       row.root.dataset.cat = e.category;
       row.root.dataset.sev = e.severity;
       row.root.classList.toggle('sel', e.id === this.selectedId);
+      const mark = this.mark(e);
+      if (row.root.dataset.mark !== mark) row.root.dataset.mark = mark;
       setText(row.time, fmtTime(e.time));
       setText(row.cat, e.category);
       setText(row.src, sourceText(e));
