@@ -94,7 +94,7 @@ const result = {
   date: new Date().toISOString(),
   rate, seconds, pollMs,
   written, writtenPerSecond: Math.round(written / wroteFor),
-  stored: total, lost: written - total, deadLetters: dl?.total ?? null,
+  stored: total, notStoredWithinDrainLimit: written - total, deadLetters: dl?.total ?? null,
   storedAtWriterEnd: atWriterEnd,
   sustainedEventsPerSecond: Math.round(steadyRate),
   overallEventsPerSecond: Math.round(total / ((drained - t0) / 1000)),
