@@ -72,6 +72,7 @@ export async function startFixture(opts: { webDir: string; proxy?: string }): Pr
     if (u.pathname === '/api/deadletter') return json({ total: 0, entries: [] });
     if (u.pathname === '/api/stats') return json({ total: 0, byCategory: {}, bySeverity: {}, top: {}, series: [] });
     if (u.pathname === '/api/events') return json({ events: [], nextCursor: null });
+    if (u.pathname === '/api/trends') return json({ window: { total: 0 }, previous: { total: 0 }, newAsns: [], newNetworks: [] });
     const rel = u.pathname === '/' ? 'index.html' : normalize(decodeURIComponent(u.pathname)).replace(/^([/\\])+/, '');
     if (rel.includes('..')) { res.writeHead(400); res.end(); return; }
     try {
