@@ -154,10 +154,18 @@ describe('replay on the live map', () => {
       expect(Math.abs(at - target)).toBeLessThanOrEqual((TO - FROM) / 1000);
       await until(page, (top) => document.querySelector('#feed .row:not([hidden]) .c-rule')?.textContent === top, ruleOf(19));
       expect(page.url()).toContain('at=');
+      // Space plays and pauses.
+      await page.locator('#map').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press(' ');
+      await until(page, () => (window as any).__attackmap.state.replay.params.playing === true);
+      await page.keyboard.press(' ');
+      await until(page, () => (window as any).__attackmap.state.replay.params.playing === false);
+      const paused = (await page.evaluate(rst)).params.at as number;
+      expect(paused).toBeGreaterThanOrEqual(at);
       await page.selectOption('#replay-speed', '600');
       const after = await page.evaluate(rst);
       expect(after.params.speed).toBe(600);
-      expect(after.params.at).toBe(at);
+      expect(after.params.at).toBe(paused);
       expect(await page.locator('#replay-title').innerText()).toContain('600×');
       expect(page.url()).toContain('speed=600');
       expect(problems).toEqual([]);

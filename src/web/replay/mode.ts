@@ -102,6 +102,7 @@ export class ReplayMode {
 
     for (const b of [this.btnPlay, this.btnWindow, this.btnCopy, this.btnLive]) b.type = 'button';
     this.btnPlay.id = 'replay-play';
+    this.btnPlay.title = 'Play or pause (space)';
     this.btnCopy.id = 'replay-copy';
     this.btnLive.id = 'replay-back';
     this.speedSel.id = 'replay-speed';
@@ -146,6 +147,14 @@ export class ReplayMode {
     this.btnCopy.addEventListener('click', () => { void this.copyLink(); });
     this.btnLive.addEventListener('click', () => this.exit());
     new ResizeObserver(() => this.paintSpark()).observe(this.spark);
+    // Space plays and pauses while replaying, unless a form field or button has the keyboard.
+    document.addEventListener('keydown', (e) => {
+      if (!this.active || e.key !== ' ' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target as HTMLElement | null;
+      if (t && t !== document.body && t.closest('input, select, textarea, button, dialog, [contenteditable]')) return;
+      e.preventDefault();
+      this.togglePlay();
+    });
   }
 
   private buildChooser(): void {
