@@ -25,7 +25,7 @@ import { queryRows, runQuery } from './query.js';
 import { runStats, runStatsAsync } from './stats.js';
 import { Retention, type RetentionOptions } from './retention.js';
 import { isValidId, parseId, rowJson, rowToEvent } from './rows.js';
-import { registerSeenFunctions, runTrends, SeenBatch, seenStatements } from './trends.js';
+import { registerSeenFunctions, runTrends, SeenBatch, SeenCache, seenStatements } from './trends.js';
 
 export { MAX_PAGE, SCAN_BUDGET } from './query.js';
 
@@ -147,6 +147,7 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
   const insertJson = db.prepare('INSERT INTO event_json (id, json) VALUES (?, ?)');
   const roll = rollupStatements(db);
   const seen = seenStatements(db);
+  const seenCache = new SeenCache();
   const addMeta = db.prepare('UPDATE meta SET n = n + ? WHERE key = ?');
   const upsertAsn = db.prepare('INSERT INTO asn_names (asn, org) VALUES (?, ?) ON CONFLICT(asn) DO UPDATE SET org = excluded.org');
   const knownAsn = new Map<number, string>();
@@ -157,7 +158,7 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
 
   const writeBatch = db.transaction((items: Pending[]): AttackEvent[][] => {
     const rb = new RollupBatch();
-    const sb = new SeenBatch();
+    const sb = new SeenBatch(seenCache);
     const out: AttackEvent[][] = [];
     let n = 0;
     const fallback = now();
@@ -184,7 +185,7 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     addMeta.run(n, 'events');
     // Remember the names only once the commit has happened (this runs inside the transaction,
     // and a throw above leaves knownAsn untouched).
-    return Object.assign(out, { asnOrgs: rb.asnOrgs, n });
+    return Object.assign(out, { asnOrgs: rb.asnOrgs, n, seen: sb });
   });
 
   const queue: Pending[] = [];
@@ -216,7 +217,8 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     queued -= events;
     const started = Date.now();
     try {
-      const out = writeBatch.immediate(items) as AttackEvent[][] & { asnOrgs: Map<number, string>; n: number };
+      const out = writeBatch.immediate(items) as AttackEvent[][] & { asnOrgs: Map<number, string>; n: number; seen: SeenBatch };
+      out.seen.commit();
       for (const [asn, org] of out.asnOrgs) knownAsn.set(asn, org);
       eventCount += out.n;
       health.writable = true;

@@ -5,7 +5,7 @@ import type { AttackEvent, EnrichedEvent } from '../../../event/schema.js';
 import { openSqliteLog, type SqliteEventLog } from './index.js';
 import { MIGRATIONS } from './schema.js';
 import { makeEvent, rng, tempDir } from './testkit.js';
-import { netKey, SEEN_SLACK_MS } from './trends.js';
+import { netKey, SEEN_SLACK_MS, storedNetKey } from './trends.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -34,6 +34,7 @@ describe('netKey', () => {
     expect(netKey('::1')).toBe('::/48');
     expect(netKey('not an ip')).toBeNull();
     expect(netKey('1.2.3')).toBeNull();
+    for (const ip of ['203.0.113.77', '10.0.0.1', '2001:db8:1:2::5', '::ffff:1.2.3.4']) expect(storedNetKey(ip)).toBe(netKey(ip));
   });
 });
 
@@ -155,5 +156,23 @@ describe('trends: upgrade', () => {
     const tr = await log.trends({ from: T - HOUR, to: T, top: 10 });
     expect(tr.newAsns.map((a) => a.asn)).toEqual([64801]);
     expect(tr.newNetworks.map((n) => n.prefix).sort()).toEqual(['198.51.100.0/24', '2001:db8:cc::/48']);
+  });
+});
+
+describe('trends: seen tables', () => {
+  it('keep first and last sighting within the slack as a source keeps coming back', async () => {
+    const { log, dir } = open({ now: () => T });
+    for (const dt of [0, 10, 20, 50, 130, 200, 290]) await log.append([ev(T + dt * 60_000, '192.0.2.77', 64900)]);
+    await log.append([ev(T - 15 * 60_000, '192.0.2.78', 64900)]); // earlier than the first: moves first_ms
+    const db = new Database(join(dir, 'events.db'), { readonly: true });
+    try {
+      const a = db.prepare('SELECT first_ms AS f, last_ms AS l FROM asn_seen WHERE asn = 64900').get() as { f: number; l: number };
+      const n = db.prepare("SELECT first_ms AS f, last_ms AS l FROM net_seen WHERE prefix = '192.0.2.0/24'").get() as { f: number; l: number };
+      for (const r of [a, n]) {
+        expect(r.f).toBe(T - 15 * 60_000);
+        expect(r.l).toBeLessThanOrEqual(T + 290 * 60_000);
+        expect(r.l).toBeGreaterThanOrEqual(T + 290 * 60_000 - SEEN_SLACK_MS);
+      }
+    } finally { db.close(); }
   });
 });

@@ -49,6 +49,16 @@ export function netKey(ip: string): string | null {
   return k === 'redacted' ? null : k;
 }
 
+/**
+ * netKey for an address as the log stores it (canonical, checked at ingest): IPv4 skips the
+ * digit check, which is per event on the write path and per row in the network scan.
+ */
+export function storedNetKey(ip: string): string | null {
+  if (ip.indexOf(':') >= 0) return netKey(ip);
+  const i = ip.lastIndexOf('.');
+  return i > 0 ? `${ip.slice(0, i)}.0/24` : null;
+}
+
 /** SQL functions the migrations use (net_key for folding existing events into net_seen). */
 export function registerSeenFunctions(db: Database.Database): void {
   db.function('net_key', { deterministic: true }, (ip: unknown) => (typeof ip === 'string' ? netKey(ip) : null));
@@ -59,26 +69,68 @@ export interface SeenStatements { asn: Database.Statement; net: Database.Stateme
 export function seenStatements(db: Database.Database): SeenStatements {
   const upsert = (table: string, key: string) => db.prepare(`INSERT INTO ${table} (${key}, first_ms, last_ms) VALUES (?, ?, ?)
     ON CONFLICT(${key}) DO UPDATE SET first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)
-    WHERE excluded.first_ms < ${table}.first_ms OR excluded.last_ms > ${table}.last_ms + ${SEEN_SLACK_MS}`);
+    WHERE excluded.first_ms < ${table}.first_ms OR excluded.last_ms > ${table}.last_ms + ${SEEN_SLACK_MS}
+    RETURNING first_ms, last_ms`).raw(true);
   return { asn: upsert('asn_seen', 'asn'), net: upsert('net_seen', 'prefix') };
+}
+
+/** Most keys of each kind SeenCache remembers (about 100 bytes each); a full map is emptied. */
+export const SEEN_CACHE_KEYS = 200_000;
+
+/**
+ * What the seen tables hold as far as committed writes tell: per key a first_ms no earlier and a
+ * last_ms no later than the stored ones. A batch whose times fall inside [first, last + slack]
+ * would change nothing, so its statement is skipped (no B-tree probe for a steady source).
+ * Retention cannot have removed such a row while the batch's events are still within raw
+ * retention: it deletes only rows whose last_ms is older than the cut minus the slack.
+ */
+export class SeenCache {
+  readonly asns = new Map<number, [number, number]>();
+  readonly nets = new Map<string, [number, number]>();
 }
 
 /** Earliest and latest event time per AS and per network of one write batch. */
 export class SeenBatch {
   private asns = new Map<number, [number, number]>();
   private nets = new Map<string, [number, number]>();
+  private learnedAsns: [number, [number, number]][] = [];
+  private learnedNets: [string, [number, number]][] = [];
+
+  constructor(private readonly cache: SeenCache = new SeenCache()) {}
 
   add(t: number, asn: number | null, ip: string): void {
     if (asn !== null) widen(this.asns, asn, t);
-    const k = netKey(ip);
+    const k = storedNetKey(ip);
     if (k !== null) widen(this.nets, k, t);
   }
 
-  /** Upserts one row per key; call inside the write transaction. */
+  /** Upserts one row per key the cache cannot vouch for; call inside the write transaction. */
   flush(s: SeenStatements): void {
-    for (const [k, [a, b]] of this.asns) s.asn.run(k, a, b);
-    for (const [k, [a, b]] of this.nets) s.net.run(k, a, b);
+    upsertAll(this.asns, this.cache.asns, s.asn, this.learnedAsns);
+    upsertAll(this.nets, this.cache.nets, s.net, this.learnedNets);
   }
+
+  /** Tells the cache what the committed transaction stored; call only after the commit. */
+  commit(): void {
+    learn(this.cache.asns, this.learnedAsns);
+    learn(this.cache.nets, this.learnedNets);
+  }
+}
+
+function upsertAll<K>(batch: Map<K, [number, number]>, cache: Map<K, [number, number]>, stmt: Database.Statement, learned: [K, [number, number]][]): void {
+  for (const [k, [a, b]] of batch) {
+    const c = cache.get(k);
+    if (c && a >= c[0] && b <= c[1] + SEEN_SLACK_MS) continue;
+    const row = stmt.get(k, a, b) as [number, number] | undefined;
+    // No row back: the stored one already covers the batch (first <= a, last >= b - slack).
+    const known: [number, number] = row ?? [c ? Math.min(c[0], a) : a, c ? Math.max(c[1], b - SEEN_SLACK_MS) : b - SEEN_SLACK_MS];
+    learned.push([k, known]);
+  }
+}
+
+function learn<K>(cache: Map<K, [number, number]>, learned: [K, [number, number]][]): void {
+  if (cache.size + learned.length > SEEN_CACHE_KEYS) cache.clear();
+  for (const [k, v] of learned) cache.set(k, v);
 }
 
 function widen<K>(m: Map<K, [number, number]>, k: K, t: number): void {
@@ -175,7 +227,7 @@ export async function runTrends(db: Database.Database, q: TrendsQuery, chunk = S
         const lo = Math.max(range.lo, hi - step + 1);
         budget -= hi - lo + 1;
         for (const [ip, cnt] of stmt.iterate(lo, hi, scanFrom, to, ...f.params) as Iterable<[string, number]>) {
-          const k = netKey(ip);
+          const k = storedNetKey(ip);
           if (k !== null) { const n = counts.get(k); if (n !== undefined) counts.set(k, n + cnt); }
         }
         await yieldTurn();
