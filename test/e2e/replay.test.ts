@@ -55,9 +55,13 @@ async function feedIdx(page: Page): Promise<number[]> {
 
 describe('replay on the live map', () => {
   it('plays a recorded window in time order, with counters that match the window', async () => {
-    const { page, ctx, problems } = await openPage(browser, replayUrl());
+    // Opened paused, started once the map and the first page are in: on a loaded machine the
+    // page may take longer to load than the 3 s this replay lasts.
+    const { page, ctx, problems } = await openPage(browser, replayUrl('&play=0'));
     try {
-      await until(page, () => (window as any).__attackmap?.state?.worldLoaded);
+      await until(page, () => { const s = (window as any).__attackmap?.state; return s?.worldLoaded && s.replay.pages >= 1; });
+      expect(await page.evaluate(() => (window as any).__attackmap.state.total)).toBe(0);
+      await page.click('#replay-play');
       const samples: number[][] = [];
       let maxArcs = 0;
       const end = Date.now() + 20_000;
