@@ -26,7 +26,7 @@ export const CHUNK_BYTES = 256 * 1024;
 export const DEFAULT_MAX_BYTES_PER_POLL = 8 * 1024 * 1024;
 /** Records collected before one submitRecords call (fewer when the file has no more). */
 export const SUBMIT_RECORDS = 2000;
-/** Batches of one file in the pipeline at once (bounds memory to about 4 x 2000 records). */
+/** Default batches of one file in the pipeline at once (bounds memory to about 4 x 2000 records). */
 export const MAX_INFLIGHT = 4;
 /** Default poll interval, ms. */
 export const DEFAULT_POLL_MS = 250;
@@ -41,6 +41,8 @@ export interface FileSourceOptions {
   /** Longest record kept, in characters; longer ones are cut and flagged truncated. */
   maxRecordChars: number;
   framing: Framing;
+  /** Batches of one file in the pipeline at once. */
+  maxInflight: number;
 }
 
 interface SavedPosition {
@@ -89,6 +91,7 @@ function readOptions(config: SourceConfigBase): FileSourceOptions {
     maxBytesPerPoll: (config.maxBytesPerPoll as number | undefined) ?? DEFAULT_MAX_BYTES_PER_POLL,
     maxRecordChars: (config.maxRecordChars as number | undefined) ?? DEFAULT_MAX_RECORD_CHARS,
     framing,
+    maxInflight: (config.maxInflight as number | undefined) ?? MAX_INFLIGHT,
   };
 }
 
@@ -353,7 +356,7 @@ export class FileSource implements Source {
         send(batch, batchStart);
         batch = [];
         batchStart = t.safe;
-        while (inflight.length >= MAX_INFLIGHT) await settleOne();
+        while (inflight.length >= this.opts.maxInflight) await settleOne();
       }
     }
     if (!failed && (batch.length > 0 || t.safe !== t.saved)) send(batch, batchStart);
@@ -438,6 +441,7 @@ export const fileSourceType: SourceType = {
     if (config.pollMs !== undefined && !positiveInt(config.pollMs, 10, 600_000)) return 'pollMs: must be an integer from 10 to 600000';
     if (config.maxBytesPerPoll !== undefined && !positiveInt(config.maxBytesPerPoll, 4096, 1024 ** 3)) return 'maxBytesPerPoll: must be an integer from 4096 to 1073741824';
     if (config.maxRecordChars !== undefined && !positiveInt(config.maxRecordChars, 256, 64 * 1024 * 1024)) return 'maxRecordChars: must be an integer from 256 to 67108864';
+    if (config.maxInflight !== undefined && !positiveInt(config.maxInflight, 1, 16)) return 'maxInflight: must be an integer from 1 to 16';
     if (config.framing !== undefined && config.framing !== 'line' && config.framing !== 'blank-line') return "framing: must be 'line' or 'blank-line'";
     return null;
   },
