@@ -95,7 +95,9 @@ describe('replay on the live map', () => {
       expect(await page.locator('#conn-text').innerText()).toBe('replay');
       expect(await page.locator('#replay-title').innerText()).toContain('600×');
       expect(await page.locator('#replay-stamp').isVisible()).toBe(true);
-      expect(await page.locator('#replay-status').innerText()).toMatch(/50 of 50 events · end of window/);
+      // The clock reaches the window's end a moment after the last event.
+      await until(page, () => /end of window/.test(document.getElementById('replay-status')?.textContent ?? ''));
+      expect(await page.locator('#replay-status').innerText()).toMatch(/^50 of 50 events · end of window$/);
       // The server's own count for the window agrees.
       const stats = await (await fetch(`${server.url}/api/stats?from=${FROM}&to=${TO}`)).json() as { total: number };
       expect(stats.total).toBe(N);
