@@ -5,7 +5,7 @@ import type { AttackEvent, EnrichedEvent } from '../../../event/schema.js';
 import { openSqliteLog, type SqliteEventLog } from './index.js';
 import { MIGRATIONS } from './schema.js';
 import { makeEvent, rng, tempDir } from './testkit.js';
-import { netKey, SEEN_SLACK_MS, storedNetKey } from './trends.js';
+import { netKey, runTrends, SEEN_SLACK_MS, storedNetKey } from './trends.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -173,6 +173,25 @@ describe('trends: seen tables', () => {
         expect(r.l).toBeLessThanOrEqual(T + 290 * 60_000);
         expect(r.l).toBeGreaterThanOrEqual(T + 290 * 60_000 - SEEN_SLACK_MS);
       }
+    } finally { db.close(); }
+  });
+});
+
+describe('trends: scan budget', () => {
+  it('says when counts are lower bounds because the scan budget ran out, keeping the newest rows', async () => {
+    const { log, dir } = open({ now: () => T });
+    await log.append([ev(T - 50 * 60_000, '198.51.100.1', 65000, 1)]);
+    await log.append(Array.from({ length: 3000 }, (_, i) => ev(T - 40 * 60_000 + i * 100, '198.51.100.2', 65000, 1)));
+    const db = new Database(join(dir, 'events.db'), { readonly: true });
+    try {
+      const full = await runTrends(db, { from: T - HOUR, to: T, top: 5 }, 500);
+      expect(full.countsPartial).toBe(false);
+      expect(full.newAsns[0].count).toBe(3001);
+      const cut = await runTrends(db, { from: T - HOUR, to: T, top: 5 }, 500, 1000);
+      expect(cut.countsPartial).toBe(true);
+      expect(cut.newAsns[0].count).toBe(1000);
+      expect(cut.newNetworks[0].count).toBe(1000);
+      expect(cut.window.total).toBe(3001); // totals never depend on the budget
     } finally { db.close(); }
   });
 });

@@ -175,11 +175,11 @@ const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
  * stored data are null. New AS / networks: first seen in the window; the MAX_NEW_CANDIDATES
  * newest are counted (events in the window matching q.filter, sums of `count`) and the `top`
  * busiest returned. With a filter, sources without a matching event are left out and the totals
- * count only those examined. Network counts scan the raw rows since the earliest candidate's
- * first sighting, at most NET_SCAN_BUDGET ids (newest first); `countsPartial` says the budget
- * ran out and network counts are lower bounds.
+ * count only those examined. Counts come from one scan of the raw rows since the earliest
+ * candidate's first sighting, at most NET_SCAN_BUDGET ids (newest first, yielding to the event
+ * loop every `chunk` ids); `countsPartial` says the budget ran out and counts are lower bounds.
  */
-export async function runTrends(db: Database.Database, q: TrendsQuery, chunk = SCAN_CHUNK): Promise<TrendsResult> {
+export async function runTrends(db: Database.Database, q: TrendsQuery, chunk = SCAN_CHUNK, scanBudget = NET_SCAN_BUDGET): Promise<TrendsResult> {
   const filter = q.filter ?? {};
   const top = Math.max(1, Math.min(MAX_TRENDS_TOP, Math.floor(q.top) || 10));
   const { from, to } = q;
@@ -195,38 +195,30 @@ export async function runTrends(db: Database.Database, q: TrendsQuery, chunk = S
   const f = filterSql(filter);
   const filtered = !isEmptyFilter(filter);
 
-  // New AS: the events_asn index reads only that AS's rows, all newer than its first sighting.
   const asnCands = db.prepare(`SELECT asn, first_ms AS first FROM asn_seen INDEXED BY asn_seen_first
     WHERE first_ms >= ? AND first_ms < ? ORDER BY first_ms DESC LIMIT ${MAX_NEW_CANDIDATES}`).all(from, to) as { asn: number; first: number }[];
-  const asnCount = db.prepare(`SELECT coalesce(sum(cnt), 0) FROM events INDEXED BY events_asn
-    WHERE src_asn = ? AND t >= ? AND t < ?${f.sql}`).pluck();
-  const orgOf = db.prepare('SELECT org FROM asn_names WHERE asn = ?').pluck();
-  let newAsns = asnCands.map((c) => ({
-    asn: c.asn, org: (orgOf.get(c.asn) as string | undefined) ?? null,
-    firstSeen: new Date(c.first).toISOString(), count: asnCount.get(c.asn, from, to, ...f.params) as number,
-  }));
-  if (filtered) newAsns = newAsns.filter((a) => a.count > 0);
-  const newAsnTotal = filtered ? newAsns.length
-    : db.prepare('SELECT count(*) FROM asn_seen WHERE first_ms >= ? AND first_ms < ?').pluck().get(from, to) as number;
-
-  // New networks: no index on the address, so count in one scan of the raw rows they can be in.
   const netCands = db.prepare(`SELECT prefix, first_ms AS first FROM net_seen INDEXED BY net_seen_first
     WHERE first_ms >= ? AND first_ms < ? ORDER BY first_ms DESC LIMIT ${MAX_NEW_CANDIDATES}`).all(from, to) as { prefix: string; first: number }[];
+  // Both are counted in one sequential scan of the raw rows since the earliest first sighting
+  // (no index on the address; reading a busy new AS through events_asn was a random lookup per row).
   const counts = new Map<string, number>(netCands.map((c) => [c.prefix, 0]));
+  const asnCounts = new Map<number, number>(asnCands.map((c) => [c.asn, 0]));
   let countsPartial = false;
-  if (netCands.length > 0) {
-    const scanFrom = Math.max(from, Math.min(...netCands.map((c) => c.first)));
+  if (netCands.length + asnCands.length > 0) {
+    const scanFrom = Math.max(from, Math.min(...netCands.map((c) => c.first), ...asnCands.map((c) => c.first)));
     const range = idRange(db, scanFrom, to);
     if (range) {
       const step = Math.max(1, chunk);
-      const stmt = db.prepare(`SELECT src_ip, cnt FROM events NOT INDEXED WHERE id >= ? AND id <= ? AND t >= ? AND t < ?${f.sql}`).raw(true);
-      let budget = NET_SCAN_BUDGET;
+      const stmt = db.prepare(`SELECT src_ip, src_asn, cnt FROM events NOT INDEXED WHERE id >= ? AND id <= ? AND t >= ? AND t < ?${f.sql}`).raw(true);
+      let budget = scanBudget;
       // Newest ids first: new networks are usually recent, and a cut budget then loses the oldest.
       for (let hi = range.hi; hi >= range.lo; hi -= step) {
         if (budget <= 0) { countsPartial = true; break; }
         const lo = Math.max(range.lo, hi - step + 1);
         budget -= hi - lo + 1;
-        for (const [ip, cnt] of stmt.iterate(lo, hi, scanFrom, to, ...f.params) as Iterable<[string, number]>) {
+        for (const [ip, asn, cnt] of stmt.iterate(lo, hi, scanFrom, to, ...f.params) as Iterable<[string, number | null, number]>) {
+          if (asn !== null) { const n = asnCounts.get(asn); if (n !== undefined) asnCounts.set(asn, n + cnt); }
+          if (counts.size === 0) continue;
           const k = storedNetKey(ip);
           if (k !== null) { const n = counts.get(k); if (n !== undefined) counts.set(k, n + cnt); }
         }
@@ -234,6 +226,14 @@ export async function runTrends(db: Database.Database, q: TrendsQuery, chunk = S
       }
     }
   }
+  const orgOf = db.prepare('SELECT org FROM asn_names WHERE asn = ?').pluck();
+  let newAsns = asnCands.map((c) => ({
+    asn: c.asn, org: (orgOf.get(c.asn) as string | undefined) ?? null,
+    firstSeen: new Date(c.first).toISOString(), count: asnCounts.get(c.asn) ?? 0,
+  }));
+  if (filtered) newAsns = newAsns.filter((a) => a.count > 0);
+  const newAsnTotal = filtered ? newAsns.length
+    : db.prepare('SELECT count(*) FROM asn_seen WHERE first_ms >= ? AND first_ms < ?').pluck().get(from, to) as number;
   let newNetworks = netCands.map((c) => ({ prefix: c.prefix, firstSeen: new Date(c.first).toISOString(), count: counts.get(c.prefix) ?? 0 }));
   if (filtered) newNetworks = newNetworks.filter((n) => n.count > 0);
   const newNetworkTotal = filtered ? newNetworks.length
