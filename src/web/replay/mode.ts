@@ -18,7 +18,7 @@ import { PageBuffer } from './buffer.js';
 import { quietSkip, ReplayClock, SPEEDS } from './clock.js';
 import { clockSeconds, fromLocalInput, presetWindow, PRESETS, toLocalInput, windowText } from './presets.js';
 import { drawSparkline, readSeries, type SeriesPoint } from './sparkline.js';
-import { writeReplay, type ReplayParams } from './url.js';
+import type { ReplayParams } from './url.js';
 import './replay.css';
 
 /** What replay needs from the page. */
@@ -470,10 +470,3 @@ export class ReplayMode {
   }
 }
 
-/** The query string of a live page's address with replay parameters added (for tests). */
-export function withReplay(search: string, p: ReplayParams): string {
-  const q = new URLSearchParams(search);
-  for (const k of ['mode', 'from', 'to', 'speed', 'at', 'play']) q.delete(k);
-  writeReplay(q, p);
-  return `?${q}`;
-}
