@@ -11,7 +11,7 @@ import { createEnricher } from './enrich/index.js';
 import type { Site } from './enrich/types.js';
 import { createLocalBus } from './bus/local.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
-import { createRegistry } from './telemetry/metrics.js';
+import { createRegistry, registerProcessMetrics } from './telemetry/metrics.js';
 import { createCounters } from './telemetry/counters.js';
 import { createHub } from './stream/hub.js';
 import { registerStreamRoutes } from './http/stream.js';
@@ -84,7 +84,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
 
   const registry = createRegistry();
-  const counters = createCounters();
+  registerProcessMetrics(registry);
+  // Totals on the wall continue across a restart instead of starting again at zero.
+  const counters = createCounters({ seedTotal: log.health?.().events ?? 0 });
   const bus = createLocalBus();
   const pipeline = createPipeline({ log, enricher, bus, now });
   const hub = createHub({ log, metrics: registry, counters, config: { ...config.stream, ...config.access } });
@@ -122,7 +124,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     sources: () => sources,
   });
 
-  await app.listen({ host: config.server.host, port: config.server.port });
+  // A wall of screens reconnecting after a restart arrives at once: a deep accept queue keeps
+  // those connects from being refused and retried.
+  await app.listen({ host: config.server.host, port: config.server.port, backlog: 4096 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;

@@ -22,7 +22,11 @@ export interface RunningSources {
 
 /** The configured sources plus the demo source when `demo.enabled`. */
 export function sourceConfigs(config: Config): SourceConfigBase[] {
-  const list = config.sources.map((s) => ({ ...s }) as SourceConfigBase);
+  const list = config.sources.map((s) => {
+    const entry = { ...s } as SourceConfigBase;
+    entry.format ??= sourceType(s.type)?.defaultFormat;
+    return entry;
+  });
   if (config.demo.enabled) list.push({ type: 'demo', name: 'demo', rate: config.demo.rate, seed: config.demo.seed });
   return list;
 }

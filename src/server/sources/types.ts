@@ -61,6 +61,8 @@ export interface SourceConfigBase {
 
 export interface SourceType {
   type: string;
+  /** The format used when the entry names none (Redis carries Suricata EVE by default). */
+  defaultFormat?: string;
   /** Validates the type-specific keys; returns `key: problem` or null. */
   check(config: SourceConfigBase): string | null;
   create(config: SourceConfigBase, ctx: SourceContext): Source;

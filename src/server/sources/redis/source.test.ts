@@ -138,7 +138,7 @@ describe('redis source through the real pipeline', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'attackmap-redispipe-'));
     const server = await startServer(buildConfig({ file: {
       server: { port: 0, dataDir },
-      sources: [{ type: 'redis', name: 'eve-redis', url: `redis://127.0.0.1:${port}`, key: 'suricata', format: 'suricata-eve', idleMs: 20 }],
+      sources: [{ type: 'redis', name: 'eve-redis', url: `redis://127.0.0.1:${port}`, key: 'suricata', idleMs: 20 }],
     } }), { logLine: () => {} });
     try {
       const alert = (n: number) => JSON.stringify({

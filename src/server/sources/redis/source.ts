@@ -199,6 +199,7 @@ function intIn(v: unknown, min: number, max: number): boolean {
 
 export const redisSourceType: SourceType = {
   type: 'redis',
+  defaultFormat: 'suricata-eve',
   check(config) {
     if (config.url !== undefined) {
       if (typeof config.url !== 'string') return 'url: must be a redis:// or rediss:// URL';
