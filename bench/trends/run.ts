@@ -45,9 +45,14 @@ const wall1 = performance.now() - w1;
 console.log(`append, known sources: ${((cpu1.user + cpu1.system) / 1000 / (N / 1000)).toFixed(2)} ms cpu and ${(wall1 / (N / 1000)).toFixed(2)} ms wall per 1,000 events`);
 if (typeof log.trends === 'function') {
   for (const [name, from] of [['1h', END - 3_600_000], ['24h', END - SPAN]] as const) {
+    const s0 = performance.now();
+    await log.statsAsync({ from, to: END, filter: {}, bucketMs: END - from, top: 1 });
+    const statsMs = performance.now() - s0;
+    const c = process.cpuUsage();
     const w = performance.now();
     const tr = await log.trends({ from, to: END, top: 10 });
-    console.log(`trends ${name}: ${(performance.now() - w).toFixed(0)} ms wall; total ${tr.window.total}, new AS ${tr.newAsnTotal}, new networks ${tr.newNetworkTotal}, partial ${tr.countsPartial}`);
+    const tc = process.cpuUsage(c);
+    console.log(`trends ${name}: ${(performance.now() - w).toFixed(0)} ms wall, ${((tc.user + tc.system) / 1000).toFixed(0)} ms cpu (one stats call alone: ${statsMs.toFixed(0)} ms wall); total ${tr.window.total}, new AS ${tr.newAsnTotal}, new networks ${tr.newNetworkTotal}, partial ${tr.countsPartial}`);
   }
 }
 console.log(`machine: ${cpus().length} cores`);
