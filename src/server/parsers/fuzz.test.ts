@@ -4,6 +4,7 @@
  * records. No exception may escape, every result must be a well-formed ParseResult whose events
  * pass validateIngest, and no result may grow with its input beyond a fixed bound.
  */
+import { mulberry32 } from '../random.js';
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,16 +24,7 @@ const HUGE = 3;
 /** Largest serialised ParseResult accepted: 32 details of 4 KB plus rule, addresses, message. */
 const MAX_RESULT_CHARS = 200_000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const SPECIAL = ['"', '{', '}', '[', ']', ':', ',', '\\', '\n', '\r', '\t', '\u0000', '\ud800', '\udfff', '\u202e',
   '\u001b[31m', ' -> ', '[**]', '[Priority: ', '::', '%', '-', '.', '0', '9', '65536', '-1', '1e309', 'null', 'true',

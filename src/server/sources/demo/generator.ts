@@ -11,17 +11,9 @@ import type { IngestEvent, Severity } from '../../../event/schema.js';
 import { DEMO_NETWORKS, DEMO_SENSORS, type DemoNetwork, type DemoSensor } from './networks.js';
 import { BURST_SHARE, INTEL_FEEDS, INTEL_SHARE, PASSWORDS, SCENARIOS, USERNAMES, int, pick, type Rng, type Scenario } from './scenarios.js';
 
-/** mulberry32: a 32-bit state PRNG, uniform in [0, 1). Small, fast and good enough for a demo. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../random.js';
+
+export { mulberry32 };
 
 export interface DemoGeneratorOptions {
   /** PRNG seed (integer); default 1. */

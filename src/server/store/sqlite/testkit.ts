@@ -9,17 +9,8 @@ export function tempDir(prefix = 'attackmap-log-'): { dir: string; remove: () =>
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A small deterministic PRNG (mulberry32), so generated data is the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG, so generated data is the same on every run. */
+export { mulberry32 as rng } from '../../random.js';
 
 const COUNTRIES = ['CN', 'US', 'RU', 'BR', 'IN', 'DE', 'NL', 'VN', 'KR', 'FR'];
 
