@@ -73,6 +73,11 @@ describe('public mode', () => {
     expect(text).not.toContain(SOURCE);
   });
 
+  it('a logged-in screen that asks for view=public gets the public view from history too', async () => {
+    const page = await (await fetch(`${server.url}/api/events?view=public`, { headers: { authorization: `Bearer ${ANALYST}` } })).json();
+    expect(page.events[0].source.ip).toBe('81.2.69.0/24');
+  });
+
   it('the analyst token or a login session sees everything', async () => {
     const withToken = await (await fetch(`${server.url}/api/events`, { headers: { authorization: `Bearer ${ANALYST}` } })).json();
     expect(withToken.events[0].source.ip).toBe(SOURCE);

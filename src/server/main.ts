@@ -3,7 +3,7 @@
  * Nothing else in the server constructs stages; tests and benchmarks start the same server.
  */
 import { mkdirSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config/schema.js';
 import { CodedError } from '../event/errors.js';
 import { openSqliteLog } from './store/sqlite/index.js';
@@ -113,8 +113,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   registerIngestRoutes(app, { pipeline, ingest: config.ingest, now });
   registerStreamRoutes(app, { hub, access: config.access, isAnalyst: (req) => access.isAnalyst(req) });
   const redaction = { prefixV4: config.access.publicPrefixV4, prefixV6: config.access.publicPrefixV6 };
-  registerHistoryRoutes(app, { log, publicView: (req) => (access.isAnalyst(req) ? null : redaction) });
-  registerTrendsRoutes(app, { log, publicView: (req) => (access.isAnalyst(req) ? null : redaction) });
+  // The public view, for history as for the stream: anyone not logged in (public mode), and any
+  // screen that asks for it with view=public.
+  const publicView = (req: FastifyRequest) =>
+    access.isAnalyst(req) && (req.query as { view?: unknown }).view !== 'public' ? null : redaction;
+  registerHistoryRoutes(app, { log, publicView });
+  registerTrendsRoutes(app, { log, publicView });
   registerPipelineMetrics(registry, { pipeline, enricher, sources: () => sources });
   registerMetricsRoute(app, registry);
   registerStatusRoutes(app, {
