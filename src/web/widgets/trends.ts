@@ -149,7 +149,7 @@ export class TrendsPanel {
   private fill(key: 'asns' | 'nets', items: NewItem[], total: number): void {
     const l = this.lists.get(key);
     if (!l) return;
-    setText(l.head, total > items.slice(0, LIST_ROWS).length ? ` ${fmtCount(total)} in all` : '');
+    setText(l.head, total > items.slice(0, LIST_ROWS).length ? ` · ${fmtCount(total)} in all` : '');
     l.rows.forEach((r, i) => {
       const it = items[i];
       r.root.classList.toggle('empty', !it);
