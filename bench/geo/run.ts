@@ -16,19 +16,12 @@ import { buildAsnTable, AsnTable } from '../../src/server/enrich/asn-table.js';
 import { openEmbeddedCity, packageDir, ASN_PACKAGE } from '../../src/server/enrich/embedded.js';
 import { classifyIp } from '../../src/server/enrich/reserved.js';
 import type { NormalEvent } from '../../src/event/schema.js';
+import { mulberry32 } from '../../src/server/random.js';
 
 const { values } = parseArgs({ options: { lookups: { type: 'string' }, events: { type: 'string' } } });
 const LOOKUPS = Number(values.lookups ?? 2_000_000);
 const EVENTS = Number(values.events ?? 500_000);
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(7);
 function randomV4(): string {
   for (;;) {

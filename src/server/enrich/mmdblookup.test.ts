@@ -12,6 +12,7 @@ import { classifyIp } from './reserved.js';
 import { packageDir, CITY_PACKAGE, ASN_PACKAGE } from './embedded.js';
 import type { IpInfo } from './types.js';
 import { sharedGeoDataDir } from './testing/shared-data-dir.js';
+import { mulberry32 } from '../random.js';
 
 // mmdblookup takes one address per process (10-40 ms each on a busy 2-core machine), so the
 // default sample keeps the file near 20 s; GEO_COMPARE_SAMPLES=5000 runs a thorough check.
@@ -22,14 +23,6 @@ const V6_SAMPLES = TOTAL - V4_SAMPLES;
 let hasMmdblookup = true;
 try { execFileSync('mmdblookup', ['--version'], { stdio: 'ignore' }); } catch { hasMmdblookup = false; }
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // An independent address parser for the reference scan: BigInt, no shared code with ipnum.ts.
 function v4ToBig(s: string): bigint {
