@@ -3,36 +3,20 @@
  * details until the analyst logs in with the token (POST /api/login → session cookie). Also the
  * history window of the top tables (GET /api/stats).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ANALYST, ensureBuilt, gbToUs, launch, openPage, pageBase, post, startReal, until } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ANALYST, gbToUs, openPage, post, until, usePageSuite } from './helpers.js';
 
-type Real = Awaited<ReturnType<typeof startReal>>;
-let browser: Browser;
-let server: Real;
-let base: Awaited<ReturnType<typeof pageBase>>;
-
-beforeAll(async () => {
-  ensureBuilt();
-  [browser, server] = await Promise.all([launch(), startReal({ access: { mode: 'public', analystToken: ANALYST } })]);
-  base = await pageBase(server.url);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await base?.close();
-  await server?.close();
-});
+const suite = usePageSuite({ access: { mode: 'public', analystToken: ANALYST } });
 
 const live = () => { const s = (window as any).__attackmap?.state; return s && s.stream === 'live'; };
 const feedHas = (t: string) => (document.querySelector('#feed') as HTMLElement).innerText.includes(t);
 
 describe('public deployment', () => {
   it('shows the public view, then the analyst view after logging in with the token', async () => {
-    const { page, ctx, problems } = await openPage(browser, `${base.url}/`);
+    const { page, ctx, problems } = await openPage(suite.browser, `${suite.base.url}/`);
     try {
       await until(page, live);
-      await post(server.url, [gbToUs('public view rule', { details: { username: 'root' } })]);
+      await post(suite.server.url, [gbToUs('public view rule', { details: { username: 'root' } })]);
       await until(page, feedHas, 'public view rule');
       const text = await page.locator('#feed').innerText();
       expect(text).toContain('81.2.69.0/24');
@@ -47,7 +31,7 @@ describe('public deployment', () => {
       await page.locator('#form-login input[name=token]').fill(ANALYST);
       await page.locator('#login-submit').click();
       await until(page, () => location.search.includes('view=analyst') && (window as any).__attackmap.state.stream === 'live');
-      await post(server.url, [gbToUs('analyst view rule', { details: { username: 'admin' } })]);
+      await post(suite.server.url, [gbToUs('analyst view rule', { details: { username: 'admin' } })]);
       await until(page, feedHas, 'analyst view rule');
       expect(await page.locator('#feed').innerText()).toContain('81.2.69.142');
       await until(page, () => !(document.getElementById('btn-logout') as HTMLElement).hidden);
@@ -57,8 +41,8 @@ describe('public deployment', () => {
   });
 
   it('fills the top tables from /api/stats for the last hour', async () => {
-    await post(server.url, [gbToUs('history rule one'), gbToUs('history rule one')]);
-    const { page, ctx } = await openPage(browser, `${base.url}/?window=1h`);
+    await post(suite.server.url, [gbToUs('history rule one'), gbToUs('history rule one')]);
+    const { page, ctx } = await openPage(suite.browser, `${suite.base.url}/?window=1h`);
     try {
       await until(page, () => [...document.querySelectorAll('[data-top=rule] li .name')].some((e) => e.textContent === 'history rule one'), undefined, 20_000);
       expect(await page.locator('[data-top=rule] h3 .note').innerText()).toContain('1h');
