@@ -3,27 +3,11 @@
  * reach the feed, counters and map; URL filters reach the server; attacker strings stay text; the
  * page resumes after a server restart without losing an event.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ensureBuilt, gbToUs, launch, openPage, pageBase, post, startReal, until } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { gbToUs, openPage, pageBase, post, startReal, until, usePageSuite, type RealServer } from './helpers.js';
 
-type Real = Awaited<ReturnType<typeof startReal>>;
-
-let browser: Browser;
-let server: Real;
-let base: Awaited<ReturnType<typeof pageBase>>;
-
-beforeAll(async () => {
-  ensureBuilt();
-  [browser, server] = await Promise.all([launch(), startReal()]);
-  base = await pageBase(server.url);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await base?.close();
-  await server?.close();
-});
+const suite = usePageSuite();
 
 async function feedText(page: Page): Promise<string> {
   return page.locator('#feed').innerText();
@@ -35,11 +19,11 @@ const totalAtLeast = (n: number) => (window as any).__attackmap.state.total >= n
 
 describe('map page against the real server', () => {
   it('shows pushed events in the feed and counters, with no CSP violation or script error', async () => {
-    const { page, ctx, problems } = await openPage(browser, `${base.url}/`);
+    const { page, ctx, problems } = await openPage(suite.browser, `${suite.base.url}/`);
     try {
       await until(page, live);
       const before = await page.evaluate(() => (window as any).__attackmap.state.total as number);
-      expect(await post(server.url, [gbToUs('e2e feed rule alpha'), gbToUs('e2e feed rule beta', { category: 'exploit', severity: 'critical' })])).toBe(202);
+      expect(await post(suite.server.url, [gbToUs('e2e feed rule alpha'), gbToUs('e2e feed rule beta', { category: 'exploit', severity: 'critical' })])).toBe(202);
       await until(page, feedHas, 'e2e feed rule beta');
       const text = await feedText(page);
       expect(text).toContain('e2e feed rule alpha');
@@ -57,7 +41,7 @@ describe('map page against the real server', () => {
   });
 
   it('draws coloured pixels at the projected source and target', async () => {
-    const { page, ctx } = await openPage(browser, `${base.url}/`);
+    const { page, ctx } = await openPage(suite.browser, `${suite.base.url}/`);
     try {
       await until(page, live);
       // Sample the arcs canvas near both ends while arcs keep arriving: bruteforce is orange (#E69F00).
@@ -65,7 +49,7 @@ describe('map page against the real server', () => {
       const deadline = Date.now() + 15_000;
       let n = 0;
       while (!(seen.src && seen.dst) && Date.now() < deadline) {
-        await post(server.url, [gbToUs(`pixel ${n}`, { source: { ip: '81.2.69.142', port: 50000 + (n++ % 1000) } })]);
+        await post(suite.server.url, [gbToUs(`pixel ${n}`, { source: { ip: '81.2.69.142', port: 50000 + (n++ % 1000) } })]);
         for (let i = 0; i < 6 && !(seen.src && seen.dst); i++) {
           await page.waitForTimeout(150);
           const r = await page.evaluate(() => {
@@ -105,14 +89,14 @@ describe('map page against the real server', () => {
 
   it('sends URL filters to the server and only shows what matches', async () => {
     const streamUrls: string[] = [];
-    const { page, ctx } = await openPage(browser, 'about:blank');
+    const { page, ctx } = await openPage(suite.browser, 'about:blank');
     page.on('request', (r) => { if (r.url().includes('/api/stream')) streamUrls.push(r.url()); });
     try {
-      await page.goto(`${base.url}/?category=exploit&minSeverity=high`);
+      await page.goto(`${suite.base.url}/?category=exploit&minSeverity=high`);
       await until(page, live);
       expect(streamUrls.some((u) => /category=exploit/.test(u) && /minSeverity=high/.test(u))).toBe(true);
       await expect(page.locator('#filter-summary').innerText()).resolves.toContain('exploit');
-      await post(server.url, [
+      await post(suite.server.url, [
         gbToUs('filtered-out scan rule', { category: 'scan', severity: 'critical' }),
         gbToUs('filtered-out low exploit', { category: 'exploit', severity: 'low' }),
         gbToUs('filtered-in exploit rule', { category: 'exploit', severity: 'high' }),
@@ -130,7 +114,7 @@ describe('map page against the real server', () => {
   });
 
   it('renders attacker strings as text: nothing executes', async () => {
-    const { page, ctx, dialogs, problems } = await openPage(browser, `${base.url}/`);
+    const { page, ctx, dialogs, problems } = await openPage(suite.browser, `${suite.base.url}/`);
     try {
       await until(page, live);
       const payloads = {
@@ -139,7 +123,7 @@ describe('map page against the real server', () => {
         command: '"><svg onload=window.__pwned=3>',
         url: 'javascript:window.__pwned=4',
       };
-      await post(server.url, [gbToUs(payloads.rule, { category: 'exploit', details: { username: payloads.username, command: payloads.command, url: payloads.url } })]);
+      await post(suite.server.url, [gbToUs(payloads.rule, { category: 'exploit', details: { username: payloads.username, command: payloads.command, url: payloads.url } })]);
       await until(page, feedHas, '<img src=x');
       await page.locator('#feed .row:not([hidden])', { hasText: '<img src=x' }).first().click({ timeout: 10_000 });
       await until(page, () => !(document.getElementById('details') as HTMLElement).hidden);
@@ -160,9 +144,9 @@ describe('restart', () => {
   it('reconnects after a server restart and loses no event', async () => {
     const first = await startReal();
     const { port, dataDir } = first;
-    let current: Real | null = first;
+    let current: RealServer | null = first;
     const b = await pageBase(first.url);
-    const { page, ctx } = await openPage(browser, `${b.url}/`);
+    const { page, ctx } = await openPage(suite.browser, `${b.url}/`);
     try {
       await until(page, live);
       await post(first.url, [1, 2, 3].map((i) => gbToUs(`restart-before-${i}`)));
