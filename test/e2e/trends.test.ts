@@ -2,35 +2,18 @@
  * The Trends panel in a real Chromium against the real server: an address never seen before
  * makes its AS and network appear as new, and its feed rows carry the NEW AS badge.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ensureBuilt, gbToUs, launch, openPage, pageBase, post, startReal, until } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { gbToUs, openPage, post, until, usePageSuite } from './helpers.js';
 
-type Real = Awaited<ReturnType<typeof startReal>>;
-
-let browser: Browser;
-let server: Real;
-let base: Awaited<ReturnType<typeof pageBase>>;
-
-beforeAll(async () => {
-  ensureBuilt();
-  [browser, server] = await Promise.all([launch(), startReal()]);
-  base = await pageBase(server.url);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await base?.close();
-  await server?.close();
-});
+const suite = usePageSuite();
 
 describe('Trends panel', () => {
   it('lists the AS and network of a fresh address as new and badges its feed rows', async () => {
-    expect(await post(server.url, [gbToUs('e2e trends first sighting')])).toBe(202);
-    const api = await (await fetch(`${server.url}/api/trends`)).json() as { newAsns: { asn: number }[]; newNetworks: { prefix: string }[] };
+    expect(await post(suite.server.url, [gbToUs('e2e trends first sighting')])).toBe(202);
+    const api = await (await fetch(`${suite.server.url}/api/trends`)).json() as { newAsns: { asn: number }[]; newNetworks: { prefix: string }[] };
     expect(api.newNetworks.map((n) => n.prefix)).toContain('81.2.69.0/24');
     expect(api.newAsns.length).toBeGreaterThan(0);
-    const { page, ctx, problems } = await openPage(browser, `${base.url}/`);
+    const { page, ctx, problems } = await openPage(suite.browser, `${suite.base.url}/`);
     try {
       await until(page, () => (document.querySelector('[data-list=nets]') as HTMLElement | null)?.innerText.includes('81.2.69.0/24'));
       const asText = await page.locator('[data-list=asns] li').first().innerText();
