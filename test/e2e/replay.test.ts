@@ -6,15 +6,11 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ensureBuilt, ensureDir, gbToUs, launch, openPage, pageBase, post, ROOT, startReal, until, type Ingest } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ensureDir, gbToUs, openPage, pageBase, post, ROOT, startReal, until, usePageSuite, type Ingest } from './helpers.js';
 
-type Real = Awaited<ReturnType<typeof startReal>>;
-
-let browser: Browser;
-let server: Real;
-let base: Awaited<ReturnType<typeof pageBase>>;
+const suite = usePageSuite();
 
 const N = 50;
 const NOW = Date.now();
@@ -26,25 +22,16 @@ const FROM = Math.floor((T0 - 60_000) / 1000) * 1000;
 const TO = Math.ceil((NOW + 60_000) / 1000) * 1000;
 
 beforeAll(async () => {
-  ensureBuilt();
-  [browser, server] = await Promise.all([launch(), startReal()]);
-  base = await pageBase(server.url);
   const events: Ingest[] = Array.from({ length: N }, (_, i) => ({
     ...gbToUs(ruleOf(i), i % 5 === 0 ? { category: 'scan', severity: 'low' } : {}),
     time: timeOf(i),
   }) as Ingest & { time: string });
   // Posted out of time order: replay must still play them by event time.
   const shuffled = events.map((e, i) => ({ e, k: (i * 37) % N })).sort((a, b) => a.k - b.k).map((x) => x.e);
-  expect(await post(server.url, shuffled)).toBe(202);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await base?.close();
-  await server?.close();
+  expect(await post(suite.server.url, shuffled)).toBe(202);
 });
 
-const replayUrl = (extra = '', speed = 600) => `${base.url}/?mode=replay&from=${new Date(FROM).toISOString()}&to=${new Date(TO).toISOString()}&speed=${speed}${extra}`;
+const replayUrl = (extra = '', speed = 600) => `${suite.base.url}/?mode=replay&from=${new Date(FROM).toISOString()}&to=${new Date(TO).toISOString()}&speed=${speed}${extra}`;
 const rst = () => (window as any).__attackmap?.state?.replay;
 const feedRules = () => [...document.querySelectorAll('#feed .row:not([hidden]) .c-rule')].map((e) => e.textContent ?? '');
 
@@ -57,7 +44,7 @@ describe('replay on the live map', () => {
   it('plays a recorded window in time order, with counters that match the window', async () => {
     // Opened paused, started once the map and the first page are in: on a loaded machine the
     // page may take longer to load than the 3 s this replay lasts.
-    const { page, ctx, problems } = await openPage(browser, replayUrl('&play=0'));
+    const { page, ctx, problems } = await openPage(suite.browser, replayUrl('&play=0'));
     try {
       await until(page, () => { const s = (window as any).__attackmap?.state; return s?.worldLoaded && s.replay.pages >= 1; });
       expect(await page.evaluate(() => (window as any).__attackmap.state.total)).toBe(0);
@@ -99,14 +86,14 @@ describe('replay on the live map', () => {
       await until(page, () => /end of window/.test(document.getElementById('replay-status')?.textContent ?? ''));
       expect(await page.locator('#replay-status').innerText()).toMatch(/^50 of 50 events · end of window$/);
       // The server's own count for the window agrees.
-      const stats = await (await fetch(`${server.url}/api/stats?from=${FROM}&to=${TO}`)).json() as { total: number };
+      const stats = await (await fetch(`${suite.server.url}/api/stats?from=${FROM}&to=${TO}`)).json() as { total: number };
       expect(stats.total).toBe(N);
       expect(problems).toEqual([]);
     } finally { await ctx.close(); }
   }, 60_000);
 
   it('a copied link reopens the same window, speed, position and filters', async () => {
-    const { page, ctx, problems } = await openPage(browser, replayUrl('&category=scan', 10));
+    const { page, ctx, problems } = await openPage(suite.browser, replayUrl('&category=scan', 10));
     try {
       await until(page, () => (window as any).__attackmap?.state?.replay?.released >= 1);
       await page.click('#replay-play');
@@ -118,7 +105,7 @@ describe('replay on the live map', () => {
       expect(link).toContain('category=scan');
       expect(link).toContain('play=0');
 
-      const second = await openPage(browser, link);
+      const second = await openPage(suite.browser, link);
       try {
         await until(second.page, () => (window as any).__attackmap?.state?.replay?.pages >= 1);
         const again = await second.page.evaluate(rst);
@@ -142,7 +129,7 @@ describe('replay on the live map', () => {
   }, 60_000);
 
   it('seeking counts the window up to the new position, and speed changes keep the position', async () => {
-    const { page, ctx, problems } = await openPage(browser, replayUrl('&play=0', 60));
+    const { page, ctx, problems } = await openPage(suite.browser, replayUrl('&play=0', 60));
     try {
       await until(page, () => (window as any).__attackmap?.state?.replay?.pages >= 1);
       expect(await page.evaluate(() => (window as any).__attackmap.state.total)).toBe(0);
@@ -179,7 +166,7 @@ describe('replay on the live map', () => {
   }, 60_000);
 
   it('"back to live" shows new live events without a reload', async () => {
-    const { page, ctx, problems } = await openPage(browser, replayUrl());
+    const { page, ctx, problems } = await openPage(suite.browser, replayUrl());
     try {
       await until(page, () => (window as any).__attackmap?.state?.replay?.released >= 1);
       await page.evaluate(() => { (window as any).__sameDocument = true; });
@@ -187,7 +174,7 @@ describe('replay on the live map', () => {
       await until(page, () => { const s = (window as any).__attackmap.state; return !s.replay.active && s.stream === 'live'; });
       expect(page.url()).not.toContain('mode=replay');
       expect(await page.locator('#replay-bar').isVisible()).toBe(false);
-      expect(await post(server.url, [gbToUs('back to live rule')])).toBe(202);
+      expect(await post(suite.server.url, [gbToUs('back to live rule')])).toBe(202);
       await until(page, () => [...document.querySelectorAll('#feed .c-rule')].some((e) => e.textContent === 'back to live rule'));
       expect(await page.locator('#conn-text').innerText()).toBe('live');
       expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
@@ -196,7 +183,7 @@ describe('replay on the live map', () => {
   }, 60_000);
 
   it('starts a replay from the History button and a preset', async () => {
-    const { page, ctx, problems } = await openPage(browser, `${base.url}/`);
+    const { page, ctx, problems } = await openPage(suite.browser, `${suite.base.url}/`);
     try {
       await until(page, () => (window as any).__attackmap?.state?.stream === 'live');
       // On load the page is not blank: the recent past is already in the feed.
@@ -224,7 +211,7 @@ describe('pre-filled on load', () => {
     try {
       const now = Date.now();
       expect(await post(small.url, [0, 1, 2, 3, 4].map((i) => ({ ...gbToUs(`recent rule ${i}`), time: new Date(now - (4 - i) * 50_000).toISOString() }) as Ingest))).toBe(202);
-      const { page, ctx, problems } = await openPage(browser, 'about:blank');
+      const { page, ctx, problems } = await openPage(suite.browser, 'about:blank');
       try {
         const asked: string[] = [];
         page.on('request', (r) => { if (r.url().includes('/api/events?')) asked.push(r.url()); });
@@ -272,7 +259,7 @@ describe('replay screenshot', () => {
       const to = from + 3_600_000;
       const at = from + 35 * 60_000;
       const url = `${demoBase.url}/?mode=replay&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&speed=60&at=${new Date(at).toISOString()}`;
-      const { page, ctx, problems } = await openPage(browser, url);
+      const { page, ctx, problems } = await openPage(suite.browser, url);
       try {
         await until(page, () => { const s = (window as any).__attackmap?.state; return s?.worldDetailed && s.replay.windowTotal > 0 && s.arcs > 5; }, undefined, 45_000);
         await page.waitForTimeout(2500);
