@@ -4,35 +4,20 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ensureBuilt, ensureDir, launch, openPage, pageBase, ROOT, startReal, until } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureDir, openPage, ROOT, until, usePageSuite } from './helpers.js';
 
-type Real = Awaited<ReturnType<typeof startReal>>;
-let browser: Browser;
-let server: Real;
-let base: Awaited<ReturnType<typeof pageBase>>;
+const suite = usePageSuite({ demo: { enabled: true, rate: 20, seed: 7 } });
 const IMG = join(ROOT, 'docs', 'img');
 
-beforeAll(async () => {
-  ensureBuilt();
-  ensureDir(IMG);
-  [browser, server] = await Promise.all([launch(), startReal({ demo: { enabled: true, rate: 20, seed: 7 } })]);
-  base = await pageBase(server.url);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await base?.close();
-  await server?.close();
-});
+beforeAll(() => ensureDir(IMG));
 
 const ready = () => { const s = (window as any).__attackmap?.state; return s && s.stream === 'live' && s.worldDetailed && s.total > 50; };
 
 describe('screenshots from the demo', () => {
   for (const [name, viewport] of [['map-1920.png', { width: 1920, height: 1080 }], ['map-390.png', { width: 390, height: 844 }]] as const) {
     it(`saves ${name}`, async () => {
-      const { page, ctx, problems } = await openPage(browser, `${base.url}/`, viewport);
+      const { page, ctx, problems } = await openPage(suite.browser, `${suite.base.url}/`, viewport);
       try {
         await until(page, ready, undefined, 45_000);
         await page.waitForTimeout(2500);
