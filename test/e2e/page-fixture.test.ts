@@ -3,23 +3,10 @@
  * stale banner), malformed messages, gaps, and a hidden tab. The fixture serves the built page with
  * the server's CSP and speaks the /api/stream protocol.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ensureBuilt, launch, openPage, until, WEB_DIST } from './helpers.js';
-import { startFixture, type Fixture } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { openPage, until, useFixtureSuite } from './helpers.js';
 
-let browser: Browser;
-let fx: Fixture;
-
-beforeAll(async () => {
-  ensureBuilt();
-  [browser, fx] = await Promise.all([launch(), startFixture({ webDir: WEB_DIST })]);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await fx?.close();
-});
+const suite = useFixtureSuite();
 
 let seq = 100;
 function event(over: Record<string, unknown> = {}) {
@@ -37,27 +24,27 @@ const state = () => (window as any).__attackmap?.state;
 
 describe('page against a controllable stream', () => {
   it('shows the stale banner when nothing arrives, and hides it when data flows again', async () => {
-    fx.helloOnConnect = true;
-    const { page, ctx } = await openPage(browser, `${fx.url}/?staleAfter=4000`);
+    suite.fx.helloOnConnect = true;
+    const { page, ctx } = await openPage(suite.browser, `${suite.fx.url}/?staleAfter=4000`);
     try {
       await until(page, () => (window as any).__attackmap?.state.stream === 'live');
       expect(await page.locator('#stale').isHidden()).toBe(true);
       await until(page, () => !(document.getElementById('stale') as HTMLElement).hidden, undefined, 15_000);
       expect(await page.locator('#stale').innerText()).toMatch(/Nothing received for \d+ s/);
       expect(await page.locator('#conn').getAttribute('data-state')).toBe('stale');
-      fx.send('stats', { counters: { total: 1 } });
+      suite.fx.send('stats', { counters: { total: 1 } });
       await until(page, () => (document.getElementById('stale') as HTMLElement).hidden, undefined, 10_000);
     } finally { await ctx.close(); }
   });
 
   it('counts malformed messages and bad events without losing the good ones', async () => {
-    const { page, ctx, problems } = await openPage(browser, `${fx.url}/`);
+    const { page, ctx, problems } = await openPage(suite.browser, `${suite.fx.url}/`);
     try {
       await until(page, () => (window as any).__attackmap?.state.stream === 'live');
-      fx.send('attack', '{not json');
-      fx.send('attack', { events: [event({ rule: { name: 'good one' } }), { id: 'x', category: 'nope' }, event({ source: { ip: 5 } })] }, String(seq));
-      fx.send('stats', { counters: 'nope' });
-      fx.send('gap', { lost: 7, fromId: '1', toId: '8' });
+      suite.fx.send('attack', '{not json');
+      suite.fx.send('attack', { events: [event({ rule: { name: 'good one' } }), { id: 'x', category: 'nope' }, event({ source: { ip: 5 } })] }, String(seq));
+      suite.fx.send('stats', { counters: 'nope' });
+      suite.fx.send('gap', { lost: 7, fromId: '1', toId: '8' });
       await until(page, () => (window as any).__attackmap.state.total >= 1 && (window as any).__attackmap.state.gapsLost === 7);
       const s = await page.evaluate(state);
       expect(s.total).toBe(1);
@@ -69,10 +56,10 @@ describe('page against a controllable stream', () => {
   });
 
   it('never draws an unlocated end at 0,0 and counts it instead; intel is a marker', async () => {
-    const { page, ctx } = await openPage(browser, `${fx.url}/`);
+    const { page, ctx } = await openPage(suite.browser, `${suite.fx.url}/`);
     try {
       await until(page, () => (window as any).__attackmap?.state.stream === 'live' && (window as any).__attackmap.state.worldLoaded);
-      fx.send('attack', { events: [
+      suite.fx.send('attack', { events: [
         event({ source: { ip: '10.0.0.9', geo: null, geoReason: 'private' }, destination: { ip: '10.0.0.1', geo: null } }),
         event({ category: 'intel', destination: { ip: '0.0.0.0', geo: null, range: 'unspecified' } }),
       ] }, String(seq));
@@ -95,7 +82,7 @@ describe('page against a controllable stream', () => {
   });
 
   it('does no animation work in a hidden tab but keeps counting', async () => {
-    const { page, ctx } = await openPage(browser, `${fx.url}/`);
+    const { page, ctx } = await openPage(suite.browser, `${suite.fx.url}/`);
     try {
       await until(page, () => (window as any).__attackmap?.state.stream === 'live');
       await page.evaluate(() => {
@@ -103,7 +90,7 @@ describe('page against a controllable stream', () => {
         document.dispatchEvent(new Event('visibilitychange'));
       });
       const before = await page.evaluate(() => (window as any).__attackmap.state.total as number);
-      fx.send('attack', { events: [event(), event(), event()] }, String(seq));
+      suite.fx.send('attack', { events: [event(), event(), event()] }, String(seq));
       await until(page, (n) => (window as any).__attackmap.state.total >= n + 3, before);
       await page.waitForTimeout(1200);
       expect(await page.evaluate(() => (window as any).__attackmap.state.arcs)).toBe(0);
@@ -112,23 +99,23 @@ describe('page against a controllable stream', () => {
   });
 
   it('reconnects with the last event id after the stream drops', async () => {
-    const { page, ctx } = await openPage(browser, `${fx.url}/`);
+    const { page, ctx } = await openPage(suite.browser, `${suite.fx.url}/`);
     try {
       await until(page, () => (window as any).__attackmap?.state.stream === 'live');
-      fx.send('attack', { events: [event()] }, '4242');
+      suite.fx.send('attack', { events: [event()] }, '4242');
       await until(page, () => (window as any).__attackmap.state.lastId === '4242');
-      const n = fx.requests.length;
-      fx.dropClients();
+      const n = suite.fx.requests.length;
+      suite.fx.dropClients();
       const end = Date.now() + 20_000;
-      while (fx.requests.length <= n && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-      expect(fx.requests.length).toBeGreaterThan(n);
+      while (suite.fx.requests.length <= n && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      expect(suite.fx.requests.length).toBeGreaterThan(n);
       await until(page, () => (window as any).__attackmap.state.stream === 'live' && (window as any).__attackmap.state.lastId === '4242', undefined, 20_000);
-      expect(fx.requests[fx.requests.length - 1].lastEventId).toBe('4242');
+      expect(suite.fx.requests[suite.fx.requests.length - 1].lastEventId).toBe('4242');
     } finally { await ctx.close(); }
   });
 
   it('kiosk hides the controls and enlarges type; reduced motion comes from the OS or the URL', async () => {
-    const { page, ctx } = await openPage(browser, `${fx.url}/`);
+    const { page, ctx } = await openPage(suite.browser, `${suite.fx.url}/`);
     try {
       await until(page, () => (window as any).__attackmap?.state.stream === 'live');
       const normalFont = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
@@ -136,7 +123,7 @@ describe('page against a controllable stream', () => {
       expect(await page.evaluate(() => (window as any).__attackmap.state.reducedMotion)).toBe(false);
       await page.emulateMedia({ reducedMotion: 'reduce' });
       await until(page, () => (window as any).__attackmap.state.reducedMotion === true);
-      await page.goto(`${fx.url}/?kiosk=1&motion=reduce`);
+      await page.goto(`${suite.fx.url}/?kiosk=1&motion=reduce`);
       await until(page, () => (window as any).__attackmap?.state.stream === 'live');
       expect(await page.locator('#btn-filters').isVisible()).toBe(false);
       const kioskFont = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
