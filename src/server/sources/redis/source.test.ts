@@ -1,23 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisSource, redisSourceType } from './source.js';
 import { recordingContext } from '../file/test-context.js';
 import type { SourceConfigBase } from '../types.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildConfig } from '../../config/load.js';
-import { startServer } from '../../main.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { freePort, startPipeline, waitUntil } from '../testkit.js';
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
@@ -34,14 +21,6 @@ async function stopRedis(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
   await exited;
-}
-
-async function until(cond: () => boolean, ms = 10_000) {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const eve = (i: number) => JSON.stringify({ timestamp: '2026-11-25T10:00:00.000000+0000', event_type: 'alert', src_ip: '45.148.10.240', dest_ip: '10.0.0.5', n: i });
@@ -77,9 +56,9 @@ describe('redis source, list mode', () => {
     for (let i = 0; i < 1200; i++) await client.lpush('suricata', eve(i));
     const { src, ctx } = make({ batch: 500 });
     await src.start();
-    await until(() => ctx.records.length === 1200);
+    await waitUntil(() => ctx.records.length === 1200);
     expect(ctx.texts()).toEqual(Array.from({ length: 1200 }, (_, i) => eve(i)));
-    await until(() => src.stats().received === 1200);
+    await waitUntil(() => src.stats().received === 1200);
     expect(await client.llen('suricata')).toBe(0);
     expect(ctx.records[0].origin).toEqual({ source: 'eve-redis', position: `redis://127.0.0.1:${port}/suricata` });
   });
@@ -88,7 +67,7 @@ describe('redis source, list mode', () => {
     await client.rpush('q', eve(1), eve(2), eve(3));
     const { src, ctx } = make({ key: 'q', push: 'rpush' });
     await src.start();
-    await until(() => ctx.records.length === 3);
+    await waitUntil(() => ctx.records.length === 3);
     expect(ctx.texts()).toEqual([eve(1), eve(2), eve(3)]);
   });
 
@@ -98,10 +77,10 @@ describe('redis source, list mode', () => {
     ctx.failNext = new Error('store down');
     const { src } = make({}, ctx);
     await src.start();
-    await until(() => ctx.records.length === 2);
+    await waitUntil(() => ctx.records.length === 2);
     expect(ctx.texts()).toEqual([eve(1), eve(2)]);
     expect(src.stats().errors).toBe(1);
-    await until(() => src.stats().received === 2);
+    await waitUntil(() => src.stats().received === 2);
     expect(await client.llen('suricata')).toBe(0);
   });
 
@@ -109,12 +88,12 @@ describe('redis source, list mode', () => {
     const { src, ctx } = make({});
     await src.start();
     await client.lpush('suricata', eve(1));
-    await until(() => ctx.records.length === 1);
+    await waitUntil(() => ctx.records.length === 1);
     await stopRedis(redis);
     await new Promise((r) => setTimeout(r, 300));
     redis = await startRedis(port);
     await client.lpush('suricata', eve(2), eve(3));
-    await until(() => ctx.records.length === 3, 15_000);
+    await waitUntil(() => ctx.records.length === 3, 15_000);
     expect(ctx.texts()).toEqual([eve(1), eve(2), eve(3)]);
     expect(src.stats().errors).toBeGreaterThan(0);
   });
@@ -128,33 +107,30 @@ describe('redis source, channel mode', () => {
     const t0 = Date.now();
     while ((await client.publish('eve', eve(0))) === 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
     for (let i = 1; i < 50; i++) await client.publish('eve', eve(i));
-    await until(() => ctx.records.length === 50);
+    await waitUntil(() => ctx.records.length === 50);
     expect(ctx.texts()).toEqual(Array.from({ length: 50 }, (_, i) => eve(i)));
   });
 });
 
 describe('redis source through the real pipeline', () => {
   it('stores Suricata alerts pushed to the list', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'attackmap-redispipe-'));
-    const server = await startServer(buildConfig({ file: {
-      server: { port: 0, dataDir },
+    const server = await startPipeline({
       sources: [{ type: 'redis', name: 'eve-redis', url: `redis://127.0.0.1:${port}`, key: 'suricata', idleMs: 20 }],
-    } }), { logLine: () => {} });
+    });
     try {
       const alert = (n: number) => JSON.stringify({
         timestamp: '2026-11-25T11:00:00.000000+0000', event_type: 'alert', src_ip: '95.213.200.17', src_port: 50000 + n, dest_ip: '10.0.0.5', dest_port: 445, proto: 'TCP',
         alert: { action: 'allowed', gid: 1, signature_id: 2024218, rev: 2, signature: `ET EXPLOIT Possible ETERNALBLUE Probe MS17-010 #${n}`, category: 'Attempted Administrator Privilege Gain', severity: 1 },
       });
       await client.lpush('suricata', alert(1), alert(2), 'not json at all', alert(3));
-      await until(() => server.log.recent(10).length === 3);
+      await waitUntil(() => server.log.recent(10).length === 3);
       const events = server.log.recent(10);
       expect(events.map((e) => e.source.port)).toEqual([50001, 50002, 50003]);
       expect(events[0].source.geo?.country).toBe('RU');
-      await until(() => server.log.deadLetters(10).total === 1);
+      await waitUntil(() => server.log.deadLetters(10).total === 1);
       expect(await client.llen('suricata')).toBe(0);
     } finally {
-      await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await server.stop();
     }
   });
 });
