@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { SyslogSource, syslogSourceType } from './source.js';
 import { recordingContext, type RecordingContext } from '../file/test-context.js';
 import type { SourceConfigBase } from '../types.js';
+import { waitUntil } from '../testkit.js';
 
 const started: SyslogSource[] = [];
 afterEach(async () => { for (const s of started.splice(0)) await s.stop(); });
@@ -15,14 +16,6 @@ async function startSource(extra: Partial<SourceConfigBase>, ctx: RecordingConte
   return { src, port: src.address()!.port };
 }
 
-async function until(cond: () => boolean, ms = 5000) {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const ufw = (i: number) => `<4>Nov 25 10:00:00 gw kernel: [1234.5] [UFW BLOCK] IN=eth0 OUT= SRC=198.51.100.${i} DST=192.0.2.1 LEN=40 PROTO=TCP SPT=4${i} DPT=22 SYN URGP=0`;
 
 describe('syslog source (UDP)', () => {
@@ -32,7 +25,7 @@ describe('syslog source (UDP)', () => {
     const client = createSocket('udp4');
     await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
     for (let i = 1; i <= 3; i++) await new Promise<void>((r, j) => client.send(ufw(i) + '\n', port, '127.0.0.1', (e) => (e ? j(e) : r())));
-    await until(() => ctx.records.length === 3);
+    await waitUntil(() => ctx.records.length === 3);
     expect(ctx.texts()).toEqual([ufw(1), ufw(2), ufw(3)]);
     expect(ctx.records[0].origin).toEqual({ source: 'fw', position: `udp://127.0.0.1:${client.address().port}` });
     client.close();
@@ -43,7 +36,7 @@ describe('syslog source (UDP)', () => {
     const { src, port } = await startSource({ protocol: 'udp', maxLineBytes: 512 }, ctx);
     const client = createSocket('udp4');
     await new Promise<void>((r, j) => client.send('z'.repeat(4000), port, '127.0.0.1', (e) => (e ? j(e) : r())));
-    await until(() => ctx.records.length === 1);
+    await waitUntil(() => ctx.records.length === 1);
     expect(ctx.records[0].record.text.length).toBe(512);
     expect(ctx.records[0].record.truncated).toBe(true);
     expect(src.counters().truncated).toBe(1);
@@ -62,9 +55,9 @@ describe('syslog source (TCP)', () => {
     const framed = '<38>1 2026-11-25T10:00:00Z bastion sshd 42 - - Invalid user <b>x</b> from 198.51.100.7 port 5022';
     a.write(ufw(1) + '\n' + ufw(2).slice(0, 30));
     b.write(`${Buffer.byteLength(framed)} ${framed}`);
-    await until(() => ctx.records.length === 2);
+    await waitUntil(() => ctx.records.length === 2);
     a.end(ufw(2).slice(30)); // the last message ends with the connection, no LF
-    await until(() => ctx.records.length === 3);
+    await waitUntil(() => ctx.records.length === 3);
     expect(ctx.texts().sort()).toEqual([framed, ufw(1), ufw(2)].sort());
     const byText = new Map(ctx.records.map((r) => [r.record.text, r.origin.position]));
     expect(byText.get(framed)).toBe(`tcp://127.0.0.1:${pb}`);
@@ -78,7 +71,7 @@ describe('syslog source (TCP)', () => {
     const a = connect(port, '127.0.0.1');
     await new Promise((r) => a.once('connect', r));
     a.write(ufw(1) + '\n');
-    await until(() => ctx.records.length === 1);
+    await waitUntil(() => ctx.records.length === 1);
     const b = connect(port, '127.0.0.1');
     const closed = await new Promise<boolean>((r) => {
       b.on('close', () => r(true));
@@ -99,7 +92,7 @@ describe('syslog source (TCP)', () => {
     await new Promise((r) => s.once('connect', r));
     const many = Array.from({ length: 500 }, (_, i) => ufw(i % 250)).join('\n') + '\n';
     await new Promise<void>((r) => s.write(many, () => r()));
-    await until(() => src.stats().received === 500);
+    await waitUntil(() => src.stats().received === 500);
     await src.stop();
     expect(ctx.records.length).toBe(500);
   });
