@@ -6,13 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildConfig } from '../../config/load.js';
-import { startServer, type RunningServer } from '../../main.js';
+import { startPipeline, type PipelineServer } from '../testkit.js';
 
 const dirs: string[] = [];
-const servers: RunningServer[] = [];
+const servers: PipelineServer[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
+  for (const s of servers.splice(0)) await s.stop();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -26,20 +25,16 @@ function alert(n: number): string {
   });
 }
 
-async function serve(dataDir: string, path: string): Promise<RunningServer> {
-  const config = buildConfig({
-    file: {
-      server: { port: 0, dataDir },
-      sites: [{ name: 'Frankfurt', lat: 50.11, lon: 8.68 }],
-      sources: [{ type: 'file', name: 'eve', path, format: 'suricata-eve', site: 'Frankfurt', startAt: 'beginning', pollMs: 20 }],
-    },
-  });
-  const s = await startServer(config, { logLine: () => {} });
+async function serve(dataDir: string, path: string): Promise<PipelineServer> {
+  const s = await startPipeline({
+    sites: [{ name: 'Frankfurt', lat: 50.11, lon: 8.68 }],
+    sources: [{ type: 'file', name: 'eve', path, format: 'suricata-eve', site: 'Frankfurt', startAt: 'beginning', pollMs: 20 }],
+  }, { dataDir });
   servers.push(s);
   return s;
 }
 
-async function waitForCount(s: RunningServer, n: number, ms = 15_000): Promise<void> {
+async function waitForCount(s: PipelineServer, n: number, ms = 15_000): Promise<void> {
   const t0 = Date.now();
   while (s.log.recent(n + 10).length < n) {
     if (Date.now() - t0 > ms) throw new Error(`expected ${n} events, have ${s.log.recent(n + 10).length}`);
@@ -73,9 +68,7 @@ describe('file source through the real pipeline', () => {
   });
 
   it('the demo source feeds the server when demo is enabled', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'attackmap-demopipe-'));
-    dirs.push(dataDir);
-    const s = await startServer(buildConfig({ file: { server: { port: 0, dataDir }, demo: { enabled: true, rate: 200, seed: 4 } } }), { logLine: () => {} });
+    const s = await startPipeline({ demo: { enabled: true, rate: 200, seed: 4 } });
     servers.push(s);
     await waitForCount(s, 20);
     const events = s.log.recent(20);
