@@ -1,47 +1,34 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import { registerTrendsRoutes, publicNetworks } from './trends.js';
-import { openSqliteLog, type SqliteEventLog } from '../store/sqlite/index.js';
-import { makeEvent, rng, tempDir } from '../store/sqlite/testkit.js';
+import { useRouteSuite } from './testkit.js';
+import { makeEvent, rng } from '../store/sqlite/testkit.js';
 import type { EnrichedEvent } from '../../event/schema.js';
 import type { TrendsResult } from '../store/types.js';
 
 const T0 = Date.parse('2026-11-20T12:00:00Z');
 const HOUR = 3_600_000;
-let app: FastifyInstance;
-let log: SqliteEventLog;
-let base: string;
-let removeDir: () => void;
-
 function ev(time: number, ip: string, asn: number, count: number, category: EnrichedEvent['category'] = 'scan'): EnrichedEvent {
   const e = makeEvent(rng(time % 997), time, { category });
   return { ...e, count, source: { ip, geo: null, geoReason: 'unknown', as: { number: asn, org: `Org ${asn}` } } };
 }
 
-beforeAll(async () => {
-  const t = tempDir('attackmap-http-trends-');
-  removeDir = t.remove;
-  log = openSqliteLog({ dataDir: t.dir, retentionIntervalMs: 0, now: () => T0 });
-  await log.append([ev(T0 - 26 * HOUR, '192.0.2.1', 64500, 7), ev(T0 - 90 * 60_000, '192.0.2.2', 64500, 2)]);
-  await log.append([
-    ev(T0 - 40 * 60_000, '198.51.100.7', 64501, 3),
-    ev(T0 - 30 * 60_000, '198.51.101.7', 64501, 1, 'bruteforce'),
-    ev(T0 - 20 * 60_000, '192.0.2.3', 64500, 4),
-  ]);
-  app = Fastify();
-  const viewer = (req: { headers: Record<string, unknown> }) => (req.headers['x-public'] === '16' ? { prefixV4: 16, prefixV6: 32 } : req.headers['x-public'] ? { prefixV4: 24, prefixV6: 48 } : null);
-  registerTrendsRoutes(app, { log, now: () => T0, publicView: viewer });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await log?.close();
-  removeDir?.();
+const viewer = (req: { headers: Record<string, unknown> }) => (req.headers['x-public'] === '16' ? { prefixV4: 16, prefixV6: 32 } : req.headers['x-public'] ? { prefixV4: 24, prefixV6: 48 } : null);
+const suite = useRouteSuite({
+  dirPrefix: 'attackmap-http-trends-',
+  log: { now: () => T0 },
+  fill: async (log) => {
+    await log.append([ev(T0 - 26 * HOUR, '192.0.2.1', 64500, 7), ev(T0 - 90 * 60_000, '192.0.2.2', 64500, 2)]);
+    await log.append([
+      ev(T0 - 40 * 60_000, '198.51.100.7', 64501, 3),
+      ev(T0 - 30 * 60_000, '198.51.101.7', 64501, 1, 'bruteforce'),
+      ev(T0 - 20 * 60_000, '192.0.2.3', 64500, 4),
+    ]);
+  },
+  routes: (app, log) => registerTrendsRoutes(app, { log, now: () => T0, publicView: viewer }),
 });
 
 const get = async (path: string, headers: Record<string, string> = {}) => {
-  const res = await fetch(base + path, { headers });
+  const res = await fetch(suite.base + path, { headers });
   return { status: res.status, body: await res.json() as TrendsResult & { error?: { code: string } } };
 };
 
