@@ -15,7 +15,11 @@ if (!only || only === 'web') {
 if (!only || only === 'server') {
   rmSync(join(root, 'dist', 'server'), { recursive: true, force: true });
   await esbuild({
-    entryPoints: [join(root, 'src', 'server', 'bin.ts')],
+    // The event log's writer thread loads its own entry, emitted beside bin.js.
+    entryPoints: [
+      { in: join(root, 'src', 'server', 'bin.ts'), out: 'bin' },
+      { in: join(root, 'src', 'server', 'store', 'sqlite', 'writer-worker.ts'), out: 'writer-worker' },
+    ],
     outdir: join(root, 'dist', 'server'),
     bundle: true,
     platform: 'node',

@@ -161,14 +161,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       });
       counters.rejected += rejected;
       counters.skipped += skipped;
-      if (dead.length > 0) {
-        try {
-          deps.log.addDeadLetters(dead);
-        } catch {
-          // The dead-letter table is best effort; the counts above still record the failures.
-        }
-      }
+      // The dead-letter table is best effort (the counts above still record the failures); it
+      // is committed with or before the good events, so an answer sent after both shows them.
+      const deadStored = dead.length > 0 ? deps.log.addDeadLetters(dead).catch(() => undefined) : undefined;
       const stored = await store(good, batch.source);
+      await deadStored;
       return { accepted: stored.length, rejected, skipped, errors, stored };
     },
   };

@@ -1,48 +1,35 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import { registerHistoryRoutes, csvCell } from './history.js';
-import { openSqliteLog, type SqliteEventLog } from '../store/sqlite/index.js';
-import { makeEvent, rng, tempDir } from '../store/sqlite/testkit.js';
+import { useRouteSuite } from './testkit.js';
+import { makeEvent, rng } from '../store/sqlite/testkit.js';
 import type { AttackEvent } from '../../event/schema.js';
 
 const T0 = Date.parse('2026-11-20T12:00:00Z');
 const HOUR = 3_600_000;
-let app: FastifyInstance;
-let log: SqliteEventLog;
-let base: string;
-let removeDir: () => void;
-let stored: AttackEvent[] = [];
+const stored: AttackEvent[] = [];
 
-beforeAll(async () => {
-  const t = tempDir('attackmap-http-');
-  removeDir = t.remove;
-  log = openSqliteLog({ dataDir: t.dir, retentionIntervalMs: 0 });
-  const r = rng(7);
-  for (let i = 0; i < 5; i++) {
-    stored.push(...(await log.append(Array.from({ length: 500 }, () => makeEvent(r, T0 - 3 * HOUR + Math.floor(r() * 4 * HOUR))))));
-  }
-  // Hostile text in the places a CSV export shows it.
-  stored.push(...(await log.append([makeEvent(r, T0 - HOUR / 2, {
-    rule: { name: '=HYPERLINK("http://x","click"), "quoted"\nnext line' },
-    observer: { name: '@sensor', product: '+p', site: '-s' },
-    details: { cmd: 'wget "http://x"; sh' },
-  })])));
-  log.addDeadLetters([
-    { time: new Date(T0).toISOString(), source: 'file:/var/log/snort/alert', format: 'snort-fast', code: 'PARSE_NO_MATCH', message: 'no match', raw: 'garbage 1', position: 'alert:10' },
-    { time: new Date(T0).toISOString(), source: 'file:/var/log/snort/alert', format: 'snort-fast', code: 'PARSE_BAD_IP', message: 'bad ip', raw: 'garbage 2' },
-  ]);
-  app = Fastify();
-  registerHistoryRoutes(app, { log, now: () => T0 });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
+const suite = useRouteSuite({
+  dirPrefix: 'attackmap-http-',
+  fill: async (log) => {
+    const r = rng(7);
+    for (let i = 0; i < 5; i++) {
+      stored.push(...(await log.append(Array.from({ length: 500 }, () => makeEvent(r, T0 - 3 * HOUR + Math.floor(r() * 4 * HOUR))))));
+    }
+    // Hostile text in the places a CSV export shows it.
+    stored.push(...(await log.append([makeEvent(r, T0 - HOUR / 2, {
+      rule: { name: '=HYPERLINK("http://x","click"), "quoted"\nnext line' },
+      observer: { name: '@sensor', product: '+p', site: '-s' },
+      details: { cmd: 'wget "http://x"; sh' },
+    })])));
+    await log.addDeadLetters([
+      { time: new Date(T0).toISOString(), source: 'file:/var/log/snort/alert', format: 'snort-fast', code: 'PARSE_NO_MATCH', message: 'no match', raw: 'garbage 1', position: 'alert:10' },
+      { time: new Date(T0).toISOString(), source: 'file:/var/log/snort/alert', format: 'snort-fast', code: 'PARSE_BAD_IP', message: 'bad ip', raw: 'garbage 2' },
+    ]);
+  },
+  routes: (app, log) => registerHistoryRoutes(app, { log, now: () => T0 }),
 });
 
-afterAll(async () => {
-  await app?.close();
-  await log?.close();
-  removeDir?.();
-});
-
-const get = (path: string) => fetch(base + path);
+const get = (path: string) => fetch(suite.base + path);
 const inWindow = (from: number, to: number) => stored.filter((e) => { const t = Date.parse(e.time); return t >= from && t < to; });
 
 /** A small RFC 4180 reader, to check that what we write reads back to the same cells. */

@@ -118,9 +118,10 @@ export interface EventLog {
   statsAsync?(q: StatsQuery): Promise<StatsResult>;
   /** Optional: the window against earlier ones, and sources new in it (see TrendsResult). */
   trends?(q: TrendsQuery): Promise<TrendsResult>;
-  addDeadLetters(entries: DeadLetter[]): void;
+  /** Stores dead letters (the oldest beyond the cap go); resolves once committed. */
+  addDeadLetters(entries: DeadLetter[]): Promise<void>;
   deadLetters(limit: number, beforeId?: number): { entries: DeadLetter[]; total: number };
-  /** Small durable key/value state (file read positions). */
+  /** Small durable key/value state (file read positions); a set value is read back at once and committed with the next write. */
   getState(key: string): string | undefined;
   setState(key: string, value: string): void;
   /** For /healthz: whether commits succeed, the write backlog, the last commit (epoch ms), events stored. */

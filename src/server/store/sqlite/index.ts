@@ -1,42 +1,48 @@
 /**
  * The SQLite event log: one file `<dataDir>/events.db` in WAL mode with synchronous=FULL.
  *
- * Writes go through a group commit: `append()` queues its events and a writer, scheduled with
- * setImmediate, stores everything queued (up to MAX_BATCH events) in one transaction, so one
- * fsync covers many callers and a commit happens on every turn of the event loop under load
- * (well within 10 ms). A caller's promise resolves only after the transaction covering its
- * events has committed; when a commit throws, every caller in it is rejected and nothing of it
- * is acknowledged. The queue is bounded (maxPending events, default 100,000): beyond it append
- * rejects at once with INGEST_STORE_FAILED, so a stalled disk turns into visible back-pressure
- * instead of unbounded memory.
+ * Writes go through a group commit on a writer thread (writer.ts in a worker): `append()`
+ * serialises its events and queues them; while the writer commits one batch, the next one
+ * gathers, so one fsync covers many callers and the main thread never waits for the disk. A
+ * batch carries whole append calls (up to MAX_BATCH events) plus every queued dead letter and
+ * state update, in one transaction. A caller's promise resolves only after the transaction
+ * covering its events has committed; when a commit fails (or the writer thread dies), every
+ * caller in it is rejected and nothing of it is acknowledged. The queue is bounded (maxPending
+ * events, default 100,000): beyond it append rejects at once with INGEST_STORE_FAILED, so a
+ * stalled disk turns into visible back-pressure instead of unbounded memory.
  *
- * Reads use a second, read-only connection: under WAL a reader sees the last commit and never
- * waits for the writer.
+ * Reads use a read-only connection on the main thread: under WAL a reader sees the last commit
+ * and never waits for the writer.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { CATEGORIES, severityRank, type AttackEvent, type EnrichedEvent } from '../../../event/schema.js';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AttackEvent, EnrichedEvent } from '../../../event/schema.js';
 import { CodedError } from '../../../event/errors.js';
 import type { DeadLetter, EventLog, HistoryPage, HistoryQuery, StatsQuery, StatsResult, TrendsQuery, TrendsResult } from '../types.js';
 import { migrate } from './schema.js';
-import { RollupBatch, rollupStatements, type Facts } from './rollup.js';
 import { queryRows, runQuery } from './query.js';
 import { runStats, runStatsAsync } from './stats.js';
-import { Retention, type RetentionOptions } from './retention.js';
 import { isValidId, parseId, rowJson, rowToEvent } from './rows.js';
-import { registerSeenFunctions, runTrends, SeenBatch, SeenCache, seenStatements } from './trends.js';
+import { registerSeenFunctions, runTrends } from './trends.js';
+import type { WriteRequest, WriteResult, WriterOptions } from './writer.js';
 
 export { MAX_PAGE, SCAN_BUDGET } from './query.js';
+export { MAX_DEAD_RAW } from './writer.js';
 
 /** Most events one transaction stores; a larger backlog is committed over several turns. */
 export const MAX_BATCH = 5_000;
 /** Default bound of events queued for the writer and not yet committed. */
 export const MAX_PENDING = 100_000;
+/** Most dead letters waiting for the writer; beyond it addDeadLetters rejects (the failures stay counted). */
+export const MAX_PENDING_DEAD = 10_000;
 /** Most events one readAfter / recent call returns. */
 export const MAX_READ = 10_000;
-/** Longest raw text kept per dead letter, in characters. */
-export const MAX_DEAD_RAW = 16_384;
+/** SQLite page cache of each connection (writer, reader), KiB. */
+export const CACHE_KIB = 65_536;
 
 export interface SqliteLogOptions {
   /** Directory of events.db; created if missing. */
@@ -78,6 +84,8 @@ export interface LogHealth {
 }
 
 export interface SqliteEventLog extends EventLog {
+  /** Path of events.db (history exports open their own read-only connection to it). */
+  readonly file: string;
   health(): LogHealth;
   statsAsync(q: StatsQuery): Promise<StatsResult>;
   trends(q: TrendsQuery): Promise<TrendsResult>;
@@ -87,29 +95,42 @@ export interface SqliteEventLog extends EventLog {
 }
 
 interface Pending {
-  events: EnrichedEvent[];
-  received: string;
+  /** The stored events without their ids, and the same as the JSON text the log keeps. */
+  bodies: Omit<AttackEvent, 'id'>[];
+  jsons: string[];
   resolve: (stored: AttackEvent[]) => void;
   reject: (err: unknown) => void;
 }
 
-function factsOf(e: EnrichedEvent, fallbackTime: number): Facts {
-  const t = Date.parse(e.time);
-  const src = e.source;
-  return {
-    t: Number.isFinite(t) ? t : fallbackTime,
-    category: Math.max(0, (CATEGORIES as readonly string[]).indexOf(e.category)),
-    sev: Math.max(0, severityRank(e.severity)),
-    sensor: e.observer.name,
-    srcIp: src.ip,
-    srcCountry: src.geo?.country ?? null,
-    srcAsn: src.as?.number ?? null,
-    asnOrg: src.as?.org ?? null,
-    dstPort: e.destination.port ?? null,
-    rule: e.rule.name,
-    cnt: Number.isInteger(e.count) && e.count >= 1 ? e.count : 1,
-    located: !!src.geo,
-  };
+interface PendingDead {
+  entries: DeadLetter[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+interface Reply {
+  seq: number;
+  ok: boolean;
+  ready?: boolean;
+  message?: string;
+  result?: WriteResult;
+  swept?: { events: number; rollups: number };
+  deleted?: number;
+  retention?: { errors: number; lastError: string | null };
+}
+
+/**
+ * Starts the writer thread. Built (dist/server), its code is writer-worker.js beside the bundle;
+ * from TypeScript sources (tests, tsx) the thread first registers tsx's loader, then imports
+ * writer-worker.ts from beside this module.
+ */
+function startWriterThread(data: WriterOptions): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new Worker(new URL('./writer-worker.js', self), { workerData: data });
+  const api = pathToFileURL(createRequire(self).resolve('tsx/package.json').replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./writer-worker.ts', self).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: data });
 }
 
 /**
@@ -119,119 +140,156 @@ function factsOf(e: EnrichedEvent, fallbackTime: number): Facts {
 export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
   const now = opts.now ?? Date.now;
   const maxPending = opts.maxPending ?? MAX_PENDING;
-  const deadLetterRows = opts.deadLetterRows ?? 10_000;
   const file = join(opts.dataDir, 'events.db');
   let db: Database.Database | undefined;
   let rd: Database.Database;
+  let eventCount: number;
+  let deadCount: number;
   try {
     mkdirSync(opts.dataDir, { recursive: true });
+    // Create and upgrade the file here, so a log that cannot open fails at once and the writer
+    // thread only ever sees a current schema.
     db = new Database(file);
     // Readers beside the writer need WAL; some file systems (network mounts) refuse it.
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new Error(`the file system does not support WAL (journal_mode is ${String(mode)})`);
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
-    db.pragma('cache_size = -65536');
     registerSeenFunctions(db);
     migrate(db);
+    const metaN = (key: string) => (db!.prepare('SELECT n FROM meta WHERE key = ?').get(key) as { n: number }).n;
+    eventCount = metaN('events');
+    deadCount = metaN('dead_letters');
     rd = new Database(file, { readonly: true, fileMustExist: true });
     rd.pragma('busy_timeout = 5000');
-    rd.pragma('cache_size = -65536');
+    rd.pragma(`cache_size = -${CACHE_KIB}`);
+    db.close();
   } catch (err) {
     try { db?.close(); } catch { /* already failing; the first error is the one to report */ }
     throw new CodedError('STORE_OPEN_FAILED', `cannot open ${file}: ${(err as Error).message}`);
   }
 
-  const insert = db.prepare(`INSERT INTO events (t, category, sev, sensor, site, src_ip, src_country, src_asn, dst_port, service, rule, cnt, located)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertJson = db.prepare('INSERT INTO event_json (id, json) VALUES (?, ?)');
-  const roll = rollupStatements(db);
-  const seen = seenStatements(db);
-  const seenCache = new SeenCache();
-  const addMeta = db.prepare('UPDATE meta SET n = n + ? WHERE key = ?');
-  const upsertAsn = db.prepare('INSERT INTO asn_names (asn, org) VALUES (?, ?) ON CONFLICT(asn) DO UPDATE SET org = excluded.org');
-  const knownAsn = new Map<number, string>();
-  for (const r of db.prepare('SELECT asn, org FROM asn_names').all() as { asn: number; org: string }[]) knownAsn.set(r.asn, r.org);
-  const metaN = (key: string) => (db.prepare('SELECT n FROM meta WHERE key = ?').get(key) as { n: number }).n;
-  let eventCount = metaN('events');
-  let deadCount = metaN('dead_letters');
-
-  const writeBatch = db.transaction((items: Pending[]): AttackEvent[][] => {
-    const rb = new RollupBatch();
-    const sb = new SeenBatch(seenCache);
-    const out: AttackEvent[][] = [];
-    let n = 0;
-    const fallback = now();
-    for (const item of items) {
-      const stored: AttackEvent[] = [];
-      for (const e of item.events) {
-        const f = factsOf(e, fallback);
-        const { id: _ignored, ...rest } = e as EnrichedEvent & { id?: unknown };
-        const body = { ...rest, received: item.received };
-        const info = insert.run(f.t, f.category, f.sev, f.sensor, e.observer.site ?? null, f.srcIp, f.srcCountry, f.srcAsn,
-          f.dstPort, e.service ?? null, f.rule, f.cnt, f.located ? 1 : 0);
-        const id = Number(info.lastInsertRowid);
-        insertJson.run(id, JSON.stringify(body));
-        rb.add(id, f);
-        sb.add(f.t, f.srcAsn, f.srcIp);
-        stored.push({ id: String(id), ...body } as AttackEvent);
-        n++;
-      }
-      out.push(stored);
-    }
-    rb.flush(roll);
-    sb.flush(seen);
-    for (const [asn, org] of rb.asnOrgs) if (knownAsn.get(asn) !== org) upsertAsn.run(asn, org);
-    addMeta.run(n, 'events');
-    // Remember the names only once the commit has happened (this runs inside the transaction,
-    // and a throw above leaves knownAsn untouched).
-    return Object.assign(out, { asnOrgs: rb.asnOrgs, n, seen: sb });
-  });
-
-  const queue: Pending[] = [];
-  let queued = 0;
-  let scheduled = false;
-  let closed = false;
+  const writerOptions: WriterOptions = {
+    file,
+    deadLetterRows: opts.deadLetterRows ?? 10_000,
+    rawRetentionDays: opts.rawRetentionDays ?? 30,
+    rollupRetentionDays: opts.rollupRetentionDays ?? 400,
+    cacheKiB: CACHE_KIB,
+  };
   const health: LogHealth = {
     writable: true, pendingWrites: 0, lastCommitMs: 0, lastCommitDurationMs: 0, events: eventCount, commits: 0,
     retentionErrors: 0, lastRetentionError: null,
   };
 
-  function schedule(): void {
-    if (scheduled || queue.length === 0) return;
-    scheduled = true;
-    setImmediate(flushOnce);
+  // --- the writer thread ---------------------------------------------------------------
+  let worker: Worker | null = null;
+  let seq = 0;
+  const waiting = new Map<number, (r: Reply) => void>();
+
+  function failAll(message: string): void {
+    health.writable = false;
+    for (const [, answer] of waiting) answer({ seq: -1, ok: false, message });
+    waiting.clear();
   }
 
-  /** Commits one batch of whole append calls (at least one, up to MAX_BATCH events). */
-  function flushOnce(): void {
-    scheduled = false;
-    if (queue.length === 0) return;
+  function spawn(): Worker {
+    const w = startWriterThread(writerOptions);
+    w.unref();
+    w.on('message', (r: Reply) => {
+      if (r.deleted) eventCount -= r.deleted;
+      if (r.retention) { health.retentionErrors = r.retention.errors; health.lastRetentionError = r.retention.lastError; }
+      if (r.ready) {
+        if (!r.ok) failAll(`the event log writer could not open ${file}: ${r.message}`);
+        return;
+      }
+      const answer = waiting.get(r.seq);
+      waiting.delete(r.seq);
+      if (waiting.size === 0) w.unref();
+      answer?.(r);
+    });
+    w.on('error', (err) => failAll(`the event log writer failed: ${err.message}`));
+    w.on('exit', () => {
+      if (worker === w) worker = null;
+      if (waiting.size > 0) failAll('the event log writer stopped');
+    });
+    return w;
+  }
+
+  /** Sends one message to the writer (started on first use, and again after it died). */
+  function call(msg: { op: 'write'; req: WriteRequest } | { op: 'sweep'; now: number } | { op: 'close' }): Promise<Reply> {
+    if (!worker) worker = spawn();
+    const w = worker;
+    const s = ++seq;
+    return new Promise<Reply>((resolve) => {
+      waiting.set(s, resolve);
+      // Held while an answer is owed, so a short script awaiting a commit does not exit under it.
+      w.ref();
+      w.postMessage({ ...msg, seq: s });
+    });
+  }
+
+  // --- group commit --------------------------------------------------------------------
+  const queue: Pending[] = [];
+  const deadQueue: PendingDead[] = [];
+  let deadQueued = 0;
+  /** Durable state not yet committed, and everything set since open (getState reads it first). */
+  const stateQueue = new Map<string, string>();
+  const stateSeen = new Map<string, string>();
+  let queued = 0;
+  let inFlight: Promise<void> | null = null;
+  let scheduled = false;
+  let closed = false;
+
+  function schedule(): void {
+    if (scheduled || inFlight || (queue.length === 0 && deadQueue.length === 0 && stateQueue.size === 0)) return;
+    scheduled = true;
+    setImmediate(() => { scheduled = false; if (!inFlight) inFlight = flushOnce().finally(() => { inFlight = null; schedule(); }); });
+  }
+
+  /** Commits one batch (whole append calls, up to MAX_BATCH events) with all queued dead letters and state. */
+  async function flushOnce(): Promise<void> {
     let take = 0;
     let events = 0;
-    while (take < queue.length && (take === 0 || events + queue[take].events.length <= MAX_BATCH)) {
-      events += queue[take].events.length;
+    while (take < queue.length && (take === 0 || events + queue[take].jsons.length <= MAX_BATCH)) {
+      events += queue[take].jsons.length;
       take++;
     }
     const items = queue.splice(0, take);
+    const dead = deadQueue.splice(0);
+    const state = [...stateQueue];
+    stateQueue.clear();
+    const req: WriteRequest = {
+      events: items.length === 1 ? items[0].jsons : items.flatMap((it) => it.jsons),
+      fallbackMs: now(),
+      deadLetters: dead.length === 1 ? dead[0].entries : dead.flatMap((d) => d.entries),
+      state,
+    };
+    const r = await call({ op: 'write', req });
     queued -= events;
-    const started = Date.now();
-    try {
-      const out = writeBatch.immediate(items) as AttackEvent[][] & { asnOrgs: Map<number, string>; n: number; seen: SeenBatch };
-      out.seen.commit();
-      for (const [asn, org] of out.asnOrgs) knownAsn.set(asn, org);
-      eventCount += out.n;
-      health.writable = true;
-      health.commits++;
-      health.lastCommitMs = now();
-      health.lastCommitDurationMs = Date.now() - started;
-      items.forEach((it, i) => it.resolve(out[i]));
-    } catch (err) {
+    deadQueued -= req.deadLetters.length;
+    if (!r.ok || !r.result) {
       health.writable = false;
-      const e = new CodedError('INGEST_STORE_FAILED', `event log commit failed: ${(err as Error).message}`);
+      // State is a latest-value register: keep what failed unless something newer was set.
+      for (const [k, v] of state) if (!stateQueue.has(k)) stateQueue.set(k, v);
+      const e = new CodedError('INGEST_STORE_FAILED', `event log commit failed: ${r.message ?? 'no answer'}`);
       for (const it of items) it.reject(e);
+      for (const d of dead) d.reject(e);
+      return;
     }
-    schedule();
+    const { ids, deadRemoved, durationMs } = r.result;
+    eventCount += ids.length;
+    deadCount += req.deadLetters.length - deadRemoved;
+    health.writable = true;
+    health.commits++;
+    health.lastCommitMs = now();
+    health.lastCommitDurationMs = durationMs;
+    let k = 0;
+    for (const it of items) {
+      const stored = new Array<AttackEvent>(it.bodies.length);
+      for (let i = 0; i < it.bodies.length; i++) stored[i] = { id: String(ids[k++]), ...it.bodies[i] } as AttackEvent;
+      it.resolve(stored);
+    }
+    for (const d of dead) d.resolve();
   }
 
   const stmtAfter = rd.prepare('SELECT id, json FROM event_json WHERE id > ? ORDER BY id LIMIT ?');
@@ -241,25 +299,41 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
   const stmtBetween = rd.prepare('SELECT count(*) AS n FROM events WHERE id > ? AND id <= ?');
   const cap = (limit: number, max: number) => Math.max(0, Math.min(max, Math.floor(Number.isFinite(limit) ? limit : 0)));
 
-  const retention = new Retention(db, {
-    now,
-    rawRetentionDays: opts.rawRetentionDays ?? 30,
-    rollupRetentionDays: opts.rollupRetentionDays ?? 400,
-    onEventsDeleted: (n) => { eventCount -= n; },
-  } satisfies RetentionOptions);
+  let sweeping: Promise<{ events: number; rollups: number }> | null = null;
+  function sweep(): Promise<{ events: number; rollups: number }> {
+    if (closed) return Promise.resolve({ events: 0, rollups: 0 });
+    // A second call while one runs shares it (the writer would do the same).
+    sweeping ??= call({ op: 'sweep', now: now() }).then((r) => {
+      sweeping = null;
+      return r.ok && r.swept ? r.swept : { events: 0, rollups: 0 };
+    });
+    return sweeping;
+  }
   const intervalMs = opts.retentionIntervalMs ?? 60_000;
-  const timer = intervalMs > 0 ? setInterval(() => { if (!closed) void retention.sweep(); }, intervalMs) : null;
+  const timer = intervalMs > 0 ? setInterval(() => { void sweep(); }, intervalMs) : null;
   timer?.unref();
 
   const log: SqliteEventLog = {
+    file,
+
     append(events) {
       if (closed) return Promise.reject(new CodedError('INGEST_STORE_FAILED', 'the event log is closed'));
       if (events.length === 0) return Promise.resolve([]);
       if (queued + events.length > maxPending) {
         return Promise.reject(new CodedError('INGEST_STORE_FAILED', `the event log write queue is full (${maxPending} events pending)`));
       }
+      const received = new Date(now()).toISOString();
+      const bodies = new Array<Omit<AttackEvent, 'id'>>(events.length);
+      const jsons = new Array<string>(events.length);
+      for (let i = 0; i < events.length; i++) {
+        // An id sent with the event is dropped: the log assigns its own.
+        const { id: _ignored, ...rest } = events[i] as EnrichedEvent & { id?: unknown };
+        const body = { ...rest, received } as Omit<AttackEvent, 'id'>;
+        bodies[i] = body;
+        jsons[i] = JSON.stringify(body);
+      }
       return new Promise<AttackEvent[]>((resolve, reject) => {
-        queue.push({ events, received: new Date(now()).toISOString(), resolve, reject });
+        queue.push({ bodies, jsons, resolve, reject });
         queued += events.length;
         schedule();
       });
@@ -317,22 +391,16 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     },
 
     addDeadLetters(entries: DeadLetter[]) {
-      if (entries.length === 0) return;
-      const ins = db.prepare('INSERT INTO dead_letters (time, source, format, code, message, raw, position) VALUES (?, ?, ?, ?, ?, ?, ?)');
-      const trim = db.prepare('DELETE FROM dead_letters WHERE id <= (SELECT id FROM dead_letters ORDER BY id DESC LIMIT 1 OFFSET ?)');
-      let removed = 0;
-      db.transaction(() => {
-        for (const d of entries) {
-          ins.run(String(d.time), String(d.source), String(d.format), String(d.code), String(d.message).slice(0, 2000),
-            String(d.raw).slice(0, MAX_DEAD_RAW), d.position === undefined ? null : String(d.position));
-        }
-        addMeta.run(entries.length, 'dead_letters');
-        if (deadCount + entries.length > deadLetterRows) {
-          removed = trim.run(deadLetterRows).changes;
-          addMeta.run(-removed, 'dead_letters');
-        }
-      }).immediate();
-      deadCount += entries.length - removed;
+      if (entries.length === 0) return Promise.resolve();
+      if (closed) return Promise.reject(new CodedError('INGEST_STORE_FAILED', 'the event log is closed'));
+      if (deadQueued + entries.length > MAX_PENDING_DEAD) {
+        return Promise.reject(new CodedError('INGEST_STORE_FAILED', `the dead-letter queue is full (${MAX_PENDING_DEAD} pending)`));
+      }
+      return new Promise<void>((resolve, reject) => {
+        deadQueue.push({ entries, resolve, reject });
+        deadQueued += entries.length;
+        schedule();
+      });
     },
 
     deadLetters(limit, beforeId) {
@@ -347,33 +415,44 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     },
 
     getState(key) {
+      const mine = stateSeen.get(key);
+      if (mine !== undefined) return mine;
       const r = rd.prepare('SELECT value FROM state WHERE key = ?').get(key) as { value: string } | undefined;
       return r?.value;
     },
 
     setState(key, value) {
-      db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+      // Written in the writer's next transaction (within a turn or a commit's time); reads here
+      // see it at once. Keys are one per followed file or feed, so the map stays small.
+      stateSeen.set(key, value);
+      stateQueue.set(key, value);
+      if (!closed) schedule();
     },
 
     health() {
-      return {
-        ...health, pendingWrites: queued, events: eventCount, writable: health.writable && !closed,
-        retentionErrors: retention.errors, lastRetentionError: retention.lastError,
-      };
+      return { ...health, pendingWrites: queued, events: eventCount, writable: health.writable && !closed };
     },
 
-    sweep() {
-      return retention.sweep();
-    },
+    sweep,
 
     async close() {
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
-      await retention.stop();
-      while (queue.length > 0) flushOnce();
+      // Everything accepted before close is committed: drain the queue, then stop the writer.
+      while (inFlight || queue.length > 0 || deadQueue.length > 0 || stateQueue.size > 0) {
+        if (inFlight) await inFlight;
+        else inFlight = flushOnce().finally(() => { inFlight = null; });
+        // A writer that cannot commit will not take the state either; give up on it, not loop.
+        if (!inFlight && !health.writable) stateQueue.clear();
+      }
+      if (worker) {
+        const w = worker;
+        const exited = new Promise<void>((r) => w.once('exit', () => r()));
+        await call({ op: 'close' });
+        await exited;
+      }
       rd.close();
-      db.close();
     },
   };
   return log;

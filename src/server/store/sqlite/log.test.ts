@@ -121,7 +121,7 @@ describe('sqlite event log: append and reads', () => {
     log.setState('file:/var/log/a', '1234');
     log.setState('file:/var/log/a', '5678');
     for (let i = 0; i < 8; i++) {
-      log.addDeadLetters([{ time: new Date(T0).toISOString(), source: 'f', format: 'snort-fast', code: 'PARSE_NO_MATCH', message: 'm', raw: `line ${i}`, position: `a:${i}` }]);
+      await log.addDeadLetters([{ time: new Date(T0).toISOString(), source: 'f', format: 'snort-fast', code: 'PARSE_NO_MATCH', message: 'm', raw: `line ${i}`, position: `a:${i}` }]);
     }
     const dl = log.deadLetters(100);
     expect(dl.total).toBe(5);
