@@ -304,9 +304,6 @@ async function refreshHistory(): Promise<void> {
 }
 
 // ------------------------------------------------------------------ painting the widgets
-let lastTopsPaint = 0;
-let lastFeedPaint = 0;
-let lastChoroPaint = 0;
 const pageStart = Date.now();
 
 function topList(key: TopKey): { list: KeyCount[]; note: string } {
@@ -318,7 +315,12 @@ function topList(key: TopKey): { list: KeyCount[]; note: string } {
   return { list: c.top(6), note: c.errorBound ? `±${fmtCount(c.errorBound)}` : '' };
 }
 
+/** Everything at once (a hidden tab's one-second timer, and start-up). */
 function paintWidgets(now: number): void {
+  for (const job of UI_JOBS) { job.last = now; job.run(now); }
+}
+
+function paintCounters(now: number): void {
   const unfiltered = !hasFilters(settings.filters);
   const sc = serverCounters;
   // Server counters cover everything the node streamed since it started; a filtered screen counts for itself.
@@ -337,23 +339,6 @@ function paintWidgets(now: number): void {
     for (const c of CATEGORY_LIST) byCat[c] = hist.byCategory?.[c] ?? 0;
   }
   gauges.update({ perMinute, total, totalLabel: `since ${fmtTime(since)}`, bySeverity: bySev, byCategory: byCat });
-
-  if (now - lastTopsPaint > 1000) {
-    lastTopsPaint = now;
-    for (const k of Object.keys(TOP_TITLES) as TopKey[]) {
-      const t = topList(k);
-      tops.set(k, t.list, t.note);
-    }
-    paintHealth(now);
-  }
-  // Repainting 50m outlines costs tens of ms: the choropleth is refreshed every 10 s at most.
-  if (now - lastChoroPaint > (now - pageStart < 30_000 ? 2000 : 10_000)) {
-    lastChoroPaint = now;
-    const ch = map.setCountryCounts(store.countries.entries());
-    const br = legendBreaks(ch.max);
-    setText(byId('legend-min'), ch.max ? fmtCount(br[0]) : '0');
-    setText(byId('legend-max'), ch.max ? fmtCount(ch.max) : '–');
-  }
 
   const unl = store.unlocatedSource + store.unlocatedTarget;
   setText(byId('unlocated-n'), fmtCount(unl));
@@ -376,11 +361,51 @@ function paintWidgets(now: number): void {
     setText(byId('stale-text'), `Nothing received for ${fmtAge(quiet)} (stream ${streamState}${streamDetail ? `, ${streamDetail}` : ''}). `
       + `Figures are as of ${fmtTime(new Date(lastActivity).toISOString())}.`);
   }
+}
+
+function paintTops(now: number): void {
+  for (const k of Object.keys(TOP_TITLES) as TopKey[]) {
+    const t = topList(k);
+    tops.set(k, t.list, t.note);
+  }
+  paintHealth(now);
+}
+
+function paintChoropleth(): void {
+  const ch = map.setCountryCounts(store.countries.entries());
+  const br = legendBreaks(ch.max);
+  setText(byId('legend-min'), ch.max ? fmtCount(br[0]) : '0');
+  setText(byId('legend-max'), ch.max ? fmtCount(ch.max) : '–');
+}
+
+const topsJob = { every: () => 1000, last: 0, run: paintTops };
+/**
+ * The page's periodic DOM work, split into jobs so that one animation frame carries at most one
+ * of them (and, when it can, no map frame): style, layout and text paint of a job then never pile
+ * up with the map's canvas raster into one long frame. `every` is the period in ms (Date.now clock).
+ */
+const UI_JOBS: { every: (now: number) => number; last: number; run: (now: number) => void }[] = [
+  { every: () => 200, last: 0, run: paintCounters },
   // At high rates nobody reads rows that change five times a second; two repaints a second
   // save text rasterisation on the wall PC.
-  if (now - lastFeedPaint >= (store.perSecond.perSecond(now, 2) > 50 ? 500 : 0)) {
-    if (feed.render(store.feed)) lastFeedPaint = now;
+  { every: (now) => (store.perSecond.perSecond(now, 2) > 50 ? 500 : 200), last: 0, run: () => { feed.render(store.feed); } },
+  topsJob,
+  // Repainting 50m outlines costs tens of ms: the choropleth is refreshed every 10 s at most.
+  { every: (now) => (now - pageStart < 30_000 ? 2000 : 10_000), last: 0, run: paintChoropleth },
+];
+
+/** Runs the most overdue UI job, if any is due; returns whether one ran. */
+function runOneUiJob(now: number): boolean {
+  let pick: (typeof UI_JOBS)[number] | undefined;
+  let late = 0;
+  for (const job of UI_JOBS) {
+    const over = now - job.last - job.every(now);
+    if (over >= 0 && (pick === undefined || over > late)) { pick = job; late = over; }
   }
+  if (!pick) return false;
+  pick.last = now;
+  pick.run(now);
+  return true;
 }
 
 function paintHealth(now: number): void {
@@ -410,19 +435,26 @@ let hiddenTimer: ReturnType<typeof setInterval> | undefined;
 let lastMapFrame = -1e9;
 // The map redraws at most settings.maxFps times a second (default 30: arcs crossing the world in
 // 1.2 s look smooth at 30, and the software rasteriser of a wall-screen PC gets half the work).
+// DOM jobs take the frames between map frames; one that has waited 100 ms takes a map frame's turn
+// (when frames come slower than the map rate, every frame is a map frame).
 function frame(t: number): void {
   raf = requestAnimationFrame(frame);
   replay.tick(t);
-  if (t - lastMapFrame >= 1000 / settings.maxFps - 2) {
+  const mapDue = t - lastMapFrame >= 1000 / settings.maxFps - 2;
+  const uiOverdue = t - lastUi >= 100;
+  if (mapDue && !uiOverdue) {
     lastMapFrame = t;
     map.frame(t);
+    return;
   }
-  if (t - lastUi >= 200) {
+  const t0 = performance.now();
+  if (runOneUiJob(Date.now())) {
     lastUi = t;
-    const t0 = performance.now();
-    paintWidgets(Date.now());
     widgetMs = widgetMs * 0.8 + (performance.now() - t0) * 0.2;
-  }
+  } else if (mapDue) {
+    lastMapFrame = t;
+    map.frame(t);
+  } else lastUi = t;
 }
 
 function onVisibility(): void {
@@ -497,7 +529,7 @@ topWindow.value = settings.window;
 topWindow.addEventListener('change', () => {
   settings = { ...settings, window: topWindow.value === '1h' || topWindow.value === '24h' ? topWindow.value : 'live' };
   saveSettings();
-  lastTopsPaint = 0;
+  topsJob.last = 0;
   void refreshHistory();
 });
 
@@ -592,7 +624,7 @@ w.__attackmap = {
       replay: replay.state,
       stream: streamState, received, total: store.total, feed: store.feed.size, arcs: map.pool.items.length,
       sampledOut: map.pool.sampledOut, collapsed: map.pool.collapsed, malformed: malformed + (client?.malformed ?? 0),
-      gapsLost, lastId: client?.lastId, worldLoaded, worldDetailed, worldMs: Math.round(worldMs), mapPaintMs: map.firstPaintMs, liveAtMs, mapTiming: { ...map.timing }, widgetMs: Math.round(widgetMs * 10) / 10, staleAfterMs: staleAfterMs(), reducedMotion: map.reducedMotion,
+      gapsLost, lastId: client?.lastId, worldLoaded, worldDetailed, worldMs: Math.round(worldMs), worldDetailedAtMs, mapPaintMs: map.firstPaintMs, liveAtMs, mapTiming: { ...map.timing }, widgetMs: Math.round(widgetMs * 10) / 10, staleAfterMs: staleAfterMs(), reducedMotion: map.reducedMotion,
     };
   },
 };
@@ -601,6 +633,7 @@ w.__attackmap = {
 let worldLoaded = false;
 let worldMs = 0;
 let worldDetailed = false;
+let worldDetailedAtMs: number | undefined;
 feed.layout();
 new ResizeObserver(() => feed.layout()).observe(byId('feed'));
 // Replay stops the live stream and feeds the same store from the replay clock; see replay/mode.ts.
@@ -629,10 +662,12 @@ async function loadWorlds(): Promise<void> {
   const t0 = performance.now();
   try {
     const coarse = await coarseWorld;
-    // The coarse set is small: project it in bigger slices so the first map appears sooner.
-    if (await map.setWorld(coarse, 50)) { worldLoaded = true; setText(byId('map-status'), ''); }
+    // The coarse set is small (~20 ms to project): done in one task and painted at once.
+    if (await map.setWorld(coarse, Infinity)) { worldLoaded = true; setText(byId('map-status'), ''); }
+    // The detailed set (756 KB, parsed on this thread) waits until the coarse map is on screen.
+    await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     const fine = await loadWorld(worldUrl);
-    if (await map.setWorld(fine, 12)) { worldLoaded = true; worldDetailed = true; worldMs = performance.now() - t0; }
+    if (await map.setWorld(fine, 12)) { worldLoaded = true; worldDetailed = true; worldMs = performance.now() - t0; worldDetailedAtMs = performance.now(); }
   } catch (e) {
     if (!worldLoaded) setText(byId('map-status'), `World outlines failed to load: ${e instanceof Error ? e.message : String(e)}`);
   }

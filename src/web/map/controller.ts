@@ -52,9 +52,22 @@ export class MapController {
     // A resize while projecting: project again for the size now on screen.
     while (ok && proj !== this.proj) { proj = this.proj; ok = await next.setProjection(proj, sliceMs); }
     if (!ok) return false;
+    const first = this.basemap === null;
     this.basemap = next;
     this.baseDirty = true;
+    // The first outlines are painted in this task, not a frame later: nothing else is on the map yet.
+    if (first) this.paintBase();
     return true;
+  }
+
+  /** Paints the basemap now if it needs it (full repaint). */
+  private paintBase(): void {
+    if (!this.basemap || !this.baseDirty) return;
+    this.baseDirty = false;
+    this.choroDirty = false;
+    this.basemap.draw(this.view, this.dpr, this.theme, this.choro);
+    this.firstPaintMs ??= performance.now();
+    this.timing.basemapPaints++;
   }
 
   setTheme(t: Theme): void { this.theme = t; this.baseDirty = true; this.painted = true; }
@@ -88,11 +101,7 @@ export class MapController {
     if (this.basemap) {
       const t = performance.now();
       if (this.baseDirty) {
-        this.baseDirty = false;
-        this.choroDirty = false;
-        this.basemap.draw(this.view, this.dpr, this.theme, this.choro);
-        this.firstPaintMs ??= performance.now();
-        this.timing.basemapPaints++;
+        this.paintBase();
       } else if (this.choroDirty) {
         this.choroDirty = false;
         this.basemap.beginPaint(this.view, this.dpr, this.theme, this.choro);

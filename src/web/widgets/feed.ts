@@ -32,11 +32,14 @@ export class FeedView {
   private frozen: AttackEvent[] | null = null;
   private dirty = true;
   private selectedId: string | undefined;
+  private scrollTop = 0;
   /** A badge name per event, shown by CSS (`data-mark` on the row); '' for none. */
   mark: (e: AttackEvent) => string = () => '';
 
   constructor(private box: HTMLElement, private spacer: HTMLElement, private onSelect: (e: AttackEvent) => void) {
-    box.addEventListener('scroll', () => { this.dirty = true; }, { passive: true });
+    // The scroll position is kept from scroll events: reading scrollTop inside `render`, after
+    // its own writes, would force a synchronous layout of the page on every repaint.
+    box.addEventListener('scroll', () => { this.scrollTop = box.scrollTop; this.dirty = true; }, { passive: true });
     box.addEventListener('click', (ev) => {
       const r = (ev.target as HTMLElement).closest<HTMLElement>('.row');
       if (!r) return;
@@ -62,6 +65,7 @@ export class FeedView {
     const fs = parseFloat(getComputedStyle(this.box).fontSize) || 14;
     this.rowH = probe ? probe.offsetHeight || Math.round(fs * 2.9) : Math.round(fs * 2.9);
     const need = Math.ceil(this.box.clientHeight / this.rowH) + 2;
+    this.scrollTop = this.box.scrollTop;
     while (this.rows.length < need) {
       const root = el('div', 'row');
       root.setAttribute('role', 'button');
@@ -84,18 +88,20 @@ export class FeedView {
     const size = this.frozen ? this.frozen.length : source.size;
     const h = size * this.rowH;
     if (this.spacer.style.height !== `${h}px`) this.spacer.style.height = `${h}px`;
-    const first = Math.max(0, Math.floor(this.box.scrollTop / this.rowH));
+    const first = Math.max(0, Math.floor(this.scrollTop / this.rowH));
     for (let r = 0; r < this.rows.length; r++) {
       const row = this.rows[r];
       const i = first + r;
       const e = i < size ? this.at(i) : undefined;
       row.idx = i;
-      if (!e) { row.root.hidden = true; continue; }
-      row.root.hidden = false;
-      row.root.style.transform = `translateY(${i * this.rowH}px)`;
-      row.root.dataset.cat = e.category;
-      row.root.dataset.sev = e.severity;
-      row.root.classList.toggle('sel', e.id === this.selectedId);
+      if (!e) { if (!row.root.hidden) row.root.hidden = true; continue; }
+      if (row.root.hidden) row.root.hidden = false;
+      const y = `translateY(${i * this.rowH}px)`;
+      if (row.root.style.transform !== y) row.root.style.transform = y;
+      if (row.root.dataset.cat !== e.category) row.root.dataset.cat = e.category;
+      if (row.root.dataset.sev !== e.severity) row.root.dataset.sev = e.severity;
+      const sel = e.id === this.selectedId;
+      if (row.root.classList.contains('sel') !== sel) row.root.classList.toggle('sel', sel);
       const mark = this.mark(e);
       if (row.root.dataset.mark !== mark) row.root.dataset.mark = mark;
       setText(row.time, fmtTime(e.time));
@@ -103,7 +109,8 @@ export class FeedView {
       setText(row.src, sourceText(e));
       setText(row.dst, targetText(e));
       setText(row.rule, e.rule.name);
-      row.root.title = `${e.severity} ${e.category}: ${e.rule.name}`;
+      const title = `${e.severity} ${e.category}: ${e.rule.name}`;
+      if (row.root.title !== title) row.root.title = title;
     }
     return true;
   }

@@ -75,9 +75,9 @@ export class Gauges {
     }
     const catMax = Math.max(1, ...CATEGORY_LIST.map((c) => g.byCategory[c]));
     for (const c of CATEGORY_LIST) {
-      const w = `${((100 * g.byCategory[c]) / catMax).toFixed(2)}%`;
+      const w = `scaleX(${(g.byCategory[c] / catMax).toFixed(4)})`;
       const f = this.catBar.get(c) as HTMLElement;
-      if (f.style.width !== w) f.style.width = w;
+      if (f.style.transform !== w) f.style.transform = w;
       setText(this.catVal.get(c) as HTMLElement, fmtCount(g.byCategory[c]));
     }
   }

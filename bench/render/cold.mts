@@ -1,0 +1,70 @@
+/**
+ * Cold loads of the map page (new browser context each: empty cache), nothing streaming: first
+ * contentful paint, first basemap paint, stream live, and when the page's JS and the coarse and
+ * detailed world files finished downloading (ms from navigation start). Headless Chromium
+ * 1920×1080, software raster, the real server on loopback.
+ *   npx tsx bench/render/cold.mts [--runs 5]
+ * Prints one JSON line with every run and the medians; appends it to bench/render/results.jsonl.
+ */
+import { appendFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ensureBuilt, pageBase, ROOT, startReal } from '../../test/e2e/helpers.js';
+
+const arg = (k: string, d: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
+const RUNS = Number(arg('runs', '5'));
+const LABEL = arg('label', 'cold');
+
+const INIT = `(() => {
+  const b = (window.__bench = { fcp: 0 });
+  try { new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'first-contentful-paint') b.fcp = e.startTime; }).observe({ type: 'paint', buffered: true }); } catch (e) {}
+})();`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : -1; };
+
+ensureBuilt();
+const server = await startReal();
+const base = await pageBase(server.url);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [
+  '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+] });
+const load0 = loadavg()[0];
+const runs: Record<string, number>[] = [];
+try {
+  for (let r = 0; r < RUNS; r++) {
+    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+    await ctx.addInitScript({ content: INIT });
+    const page = await ctx.newPage();
+    await page.goto(`${base.url}/`);
+    let st: any;
+    for (let i = 0; i < 200; i++) {
+      st = await page.evaluate(() => (window as any).__attackmap?.state);
+      if (st?.mapPaintMs && st.liveAtMs && st.worldDetailed) break;
+      await sleep(50);
+    }
+    const t = await page.evaluate(() => {
+      const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const end = (re: RegExp) => Math.round(res.find((e) => re.test(e.name))?.responseEnd ?? -1);
+      const start = (re: RegExp) => Math.round(res.find((e) => re.test(e.name))?.startTime ?? -1);
+      return { fcp: (window as any).__bench.fcp, js_end: end(/\/assets\/.*\.js$/), w110_start: start(/countries-110m/), w110_end: end(/countries-110m/), w50_start: start(/countries-50m/), w50_end: end(/countries-50m/) };
+    });
+    runs.push({ fcp_ms: Math.round(t.fcp), map_paint_ms: Math.round(st?.mapPaintMs ?? -1), live_ms: Math.round(st?.liveAtMs ?? -1), detailed_ms: Math.round(st?.worldDetailedAtMs ?? -1), ...t });
+    await ctx.close();
+  }
+} finally {
+  await browser.close();
+  await base.close();
+  await server.close();
+}
+const keys = Object.keys(runs[0] ?? {});
+const result = {
+  date: new Date().toISOString(), label: LABEL, kind: 'cold', runs: runs.length,
+  median: Object.fromEntries(keys.map((k) => [k, median(runs.map((x) => x[k]))])),
+  max: Object.fromEntries(keys.map((k) => [k, Math.max(...runs.map((x) => x[k]))])),
+  each: runs, load_avg_1m_start: Math.round(load0 * 10) / 10, load_avg_1m_end: Math.round(loadavg()[0] * 10) / 10,
+};
+const line = JSON.stringify(result);
+console.log(line);
+appendFileSync(join(ROOT, 'bench/render/results.jsonl'), line + '\n');
