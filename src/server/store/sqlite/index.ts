@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { AttackEvent, EnrichedEvent } from '../../../event/schema.js';
+import type { AttackEvent } from '../../../event/schema.js';
 import { CodedError } from '../../../event/errors.js';
 import type { DeadLetter, EventLog, HistoryPage, HistoryQuery, StatsQuery, StatsResult, TrendsQuery, TrendsResult } from '../types.js';
 import { migrate } from './schema.js';
@@ -94,9 +94,12 @@ export interface SqliteEventLog extends EventLog {
   sweep(): Promise<{ events: number; rollups: number }>;
 }
 
+/** A stored event before its commit gave it an id. */
+type Unstored = Omit<AttackEvent, 'id'> & { id: string | undefined };
+
 interface Pending {
-  /** The stored events without their ids, and the same as the JSON text the log keeps. */
-  bodies: Omit<AttackEvent, 'id'>[];
+  /** The events to store (ids still undefined), and the same as the JSON text the log keeps. */
+  bodies: Unstored[];
   jsons: string[];
   resolve: (stored: AttackEvent[]) => void;
   reject: (err: unknown) => void;
@@ -285,9 +288,8 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     health.lastCommitDurationMs = durationMs;
     let k = 0;
     for (const it of items) {
-      const stored = new Array<AttackEvent>(it.bodies.length);
-      for (let i = 0; i < it.bodies.length; i++) stored[i] = { id: String(ids[k++]), ...it.bodies[i] } as AttackEvent;
-      it.resolve(stored);
+      for (const body of it.bodies) body.id = String(ids[k++]);
+      it.resolve(it.bodies as AttackEvent[]);
     }
     for (const d of dead) d.resolve();
   }
@@ -323,12 +325,14 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
         return Promise.reject(new CodedError('INGEST_STORE_FAILED', `the event log write queue is full (${maxPending} events pending)`));
       }
       const received = new Date(now()).toISOString();
-      const bodies = new Array<Omit<AttackEvent, 'id'>>(events.length);
+      const bodies = new Array<Unstored>(events.length);
       const jsons = new Array<string>(events.length);
       for (let i = 0; i < events.length; i++) {
-        // An id sent with the event is dropped: the log assigns its own.
-        const { id: _ignored, ...rest } = events[i] as EnrichedEvent & { id?: unknown };
-        const body = { ...rest, received } as Omit<AttackEvent, 'id'>;
+        // One copy per event becomes the stored event: `id` is its first key (filled in after the
+        // commit); undefined, it is left out of the stored JSON. An id sent with the event is
+        // dropped: the log assigns its own.
+        const body = { id: undefined, ...events[i], received } as Unstored;
+        body.id = undefined;
         bodies[i] = body;
         jsons[i] = JSON.stringify(body);
       }
