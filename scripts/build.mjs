@@ -19,6 +19,8 @@ if (!only || only === 'server') {
     entryPoints: [
       { in: join(root, 'src', 'server', 'bin.ts'), out: 'bin' },
       { in: join(root, 'src', 'server', 'store', 'sqlite', 'writer-worker.ts'), out: 'writer-worker' },
+      // History exports run in worker threads too (see store/sqlite/export.ts).
+      { in: join(root, 'src', 'server', 'store', 'sqlite', 'export-worker.ts'), out: 'export-worker' },
     ],
     outdir: join(root, 'dist', 'server'),
     bundle: true,

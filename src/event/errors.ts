@@ -31,6 +31,7 @@ export const ERRORS = {
   FILTER_INVALID: 'A filter query parameter is invalid; the message names it and the allowed values.',
   QUERY_INVALID: 'A query parameter (from, to, limit, cursor, bucket, format) is invalid; the message names it.',
   AUTH_REQUIRED: 'This view needs the analyst token or a session; log in or send `Authorization: Bearer <access.analystToken>`.',
+  EXPORT_BUSY: 'The most history exports allowed at once are running; retry after the Retry-After delay, or narrow the window.',
   TOO_MANY_CLIENTS: 'The server or your address has reached its stream client limit; retry after the Retry-After delay.',
   // Configuration and startup
   CONFIG_INVALID: 'A configuration value is invalid; the message names the key and what it must be.',

@@ -8,11 +8,12 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { CodedError, type ErrorCode } from '../../event/errors.js';
-import type { AttackEvent } from '../../event/schema.js';
 import { parseIsoLike } from '../../event/time.js';
 import { parseFilter, type EventFilter } from '../stream/filter.js';
 import type { EventLog, HistoryQuery, TopEntry } from '../store/types.js';
 import { redactPublic, truncateIp, type RedactOptions } from '../stream/redact.js';
+import { csvHeader, csvRow } from './export-format.js';
+import { createExporter, type Exporter } from '../store/sqlite/export.js';
 
 /** Page size of /api/events when `limit` is not given. */
 export const DEFAULT_LIMIT = 100;
@@ -41,7 +42,18 @@ export interface HistoryDeps {
   publicView?: (req: FastifyRequest) => RedactOptions | null;
   /** Clock in epoch ms for the default windows (default Date.now). */
   now?: () => number;
+  /**
+   * Runs NDJSON/CSV exports in worker threads (store/sqlite/export.ts). Default: a pool on the
+   * log's database file when the log has one (`file`), closed with the app; null runs exports
+   * in-process, page by page between other work.
+   */
+  exporter?: Exporter | null;
+  /** Exports at once for the default exporter (default MAX_EXPORTS = 2); more get 503 EXPORT_BUSY. */
+  maxExports?: number;
 }
+
+/** Seconds a client is asked to wait when every export slot is taken. */
+export const EXPORT_RETRY_AFTER_S = 10;
 
 /** A 400 answer with a stable code (the trends route shares the parsing below). */
 export class BadRequest extends Error {
@@ -113,58 +125,8 @@ function autoBucket(span: number): number {
   return AUTO_BUCKETS.find((b) => span / b <= AUTO_POINTS) ?? AUTO_BUCKETS[AUTO_BUCKETS.length - 1];
 }
 
-// CSV --------------------------------------------------------------------------------------
-
-const CSV_COLUMNS: [string, (e: AttackEvent) => unknown][] = [
-  ['id', (e) => e.id],
-  ['time', (e) => e.time],
-  ['received', (e) => e.received],
-  ['sensor', (e) => e.observer.name],
-  ['product', (e) => e.observer.product],
-  ['site', (e) => e.observer.site],
-  ['category', (e) => e.category],
-  ['severity', (e) => e.severity],
-  ['action', (e) => e.action],
-  ['rule_id', (e) => e.rule.id],
-  ['rule_name', (e) => e.rule.name],
-  ['transport', (e) => e.transport],
-  ['service', (e) => e.service],
-  ['src_ip', (e) => e.source.ip],
-  ['src_port', (e) => e.source.port],
-  ['src_country', (e) => e.source.geo?.country],
-  ['src_city', (e) => e.source.geo?.city],
-  ['src_lat', (e) => e.source.geo?.lat],
-  ['src_lon', (e) => e.source.geo?.lon],
-  ['src_geo_reason', (e) => e.source.geoReason],
-  ['src_asn', (e) => e.source.as?.number],
-  ['src_as_org', (e) => e.source.as?.org],
-  ['dst_ip', (e) => e.destination.ip],
-  ['dst_port', (e) => e.destination.port],
-  ['dst_country', (e) => e.destination.geo?.country],
-  ['count', (e) => e.count],
-  ['details', (e) => (e.details ? JSON.stringify(e.details) : undefined)],
-];
-
-/**
- * One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula (starting
- * with = + - @, or a tab or carriage return) gets a leading apostrophe: sensor text is
- * attacker-controlled. Numbers are written as they are.
- */
-export function csvCell(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  let s = String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvHeader(): string {
-  return CSV_COLUMNS.map(([name]) => name).join(',') + '\r\n';
-}
-
-export function csvRow(e: AttackEvent): string {
-  return CSV_COLUMNS.map(([, get]) => csvCell(get(e))).join(',') + '\r\n';
-}
+// CSV: the columns and quoting live in export-format.ts, shared with the export worker.
+export { csvCell, csvHeader, csvRow } from './export-format.js';
 
 // Routes -----------------------------------------------------------------------------------
 
@@ -226,6 +188,13 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
   const publicView = deps.publicView ?? (() => null);
 
   const fail = replyQueryError;
+  const file = (deps.log as { file?: unknown }).file;
+  let exporter = deps.exporter ?? null;
+  if (deps.exporter === undefined && typeof file === 'string') {
+    const own = createExporter({ file, maxConcurrent: deps.maxExports });
+    exporter = own;
+    app.addHook('onClose', () => own.close());
+  }
 
   app.get('/api/events', opts, async (req: FastifyRequest, reply: FastifyReply) => {
     const q = req.query as Query;
@@ -246,13 +215,19 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
       }
       // Check the cursor before the 200 goes out: a bad one must be a 400, not a broken stream.
       deps.log.query({ ...hq, limit: 1 });
+      const stream = exporter ? exporter.open(hq, format, redact) : exportStream(deps.log, hq, format, redact);
+      if (!stream) {
+        return reply.code(503).header('retry-after', String(EXPORT_RETRY_AFTER_S)).send({
+          error: { code: 'EXPORT_BUSY', message: `${exporter!.stats().max} exports are already running; retry in ${EXPORT_RETRY_AFTER_S} s` },
+        });
+      }
       reply.header('cache-control', 'no-store');
       if (format === 'csv') {
         reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="attackmap-events.csv"');
       } else {
         reply.type('application/x-ndjson; charset=utf-8');
       }
-      return reply.send(exportStream(deps.log, hq, format, redact));
+      return reply.send(stream);
     } catch (err) {
       return fail(reply, err);
     }

@@ -55,9 +55,16 @@ export function runQuery(db: Database.Database, q: HistoryQuery, budget = SCAN_B
   return { events: rows.map(rowToEvent), nextCursor };
 }
 
-/** Like runQuery, but rows as stored (JSON text without id), so exports skip a parse per event. */
-export function queryRows(db: Database.Database, q: HistoryQuery, budget = SCAN_BUDGET): { rows: { id: number; json: string }[]; nextCursor: string | null } {
-  const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(q.limit) || MAX_PAGE));
+/** Most events one export page holds (the export worker reads bigger pages: fewer statements per row). */
+export const MAX_EXPORT_PAGE = 10_000;
+
+/**
+ * Like runQuery, but rows as stored (JSON text without id), so exports skip a parse per event.
+ * `maxPage` caps q.limit (default MAX_PAGE; at most MAX_EXPORT_PAGE).
+ */
+export function queryRows(db: Database.Database, q: HistoryQuery, budget = SCAN_BUDGET, maxPage = MAX_PAGE): { rows: { id: number; json: string }[]; nextCursor: string | null } {
+  const cap = Math.max(1, Math.min(MAX_EXPORT_PAGE, maxPage));
+  const limit = Math.max(1, Math.min(cap, Math.floor(q.limit) || cap));
   let after = q.cursor ? decodeCursor(q.cursor) : 0;
   if (q.afterId !== undefined) {
     if (!isValidId(q.afterId)) throw new CodedError('QUERY_INVALID', 'after: not an event id');
