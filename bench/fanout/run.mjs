@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // The fan-out benchmark: starts a fresh attackmap server (bench/fanout/server.ts, the real
 // server from src/server/main.ts) and, in the same run, the seed replica, per point; drives each
-// with the shared SSE load harness; writes one JSON line per point and prints a markdown table.
+// with an SSE load harness; writes one JSON line per point and prints a markdown table.
 //
-//   ulimit -n 20000; node bench/fanout/run.mjs [--harness ../shared/bench/ssefan.mjs]
+//   ulimit -n 20000; node bench/fanout/run.mjs [--harness lean | PATH/ssefan.mjs]
 //       [--replica ../shared/bench/seed-flask/app.py] [--targets attackmap,replica]
 //       [--points 1000x100,1000x1000,10000x100] [--replica-points 1000x100,1000x300,1000x1000]
-//       [--seconds 20] [--stall-seconds 60] [--no-stall] [--out FILE]
+//       [--seconds 20] [--stall-seconds 60] [--stall-warmup 20] [--no-stall] [--no-control]
+//       [--server-args "--sqlite-cache-kib 16384"] [--out FILE]
 //
-// The harness is not copied into this repository: pass its path (default relative to the
-// repository root). Every harness run stops by itself (connect <= 60 s, load + 30 s); each server
-// is started in its own process group and only that group is stopped. Loopback only.
+// `--harness lean` (default) is bench/fanout/lean.mjs: clients spread over child processes,
+// cheap counting, latency from sampled clients. A path runs the shared harness (ssefan.mjs, not
+// copied here). Every harness run stops by itself; each server is started in its own process
+// group and only that group is stopped. Loopback only.
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -20,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
 const DEFAULTS = {
-  harness: '../shared/bench/ssefan.mjs',
+  harness: 'lean',
   replica: '../shared/bench/seed-flask/app.py',
   python: '/usr/bin/python3',
   targets: 'attackmap,replica',
@@ -30,6 +32,11 @@ const DEFAULTS = {
   'stall-seconds': '60',
   'stall-rate': '1000',
   'no-stall': false,
+  'no-control': false,
+  'stall-warmup': '20',
+  'stall-clients': '11',
+  'server-args': '',
+  procs: '',
   out: '',
   port: '5090',
   'replica-port': '5081',
@@ -47,7 +54,8 @@ function parseArgs(argv) {
   return o;
 }
 const opt = parseArgs(process.argv.slice(2));
-const harness = resolve(ROOT, opt.harness);
+const lean = opt.harness === 'lean';
+const harness = lean ? join(HERE, 'lean.mjs') : resolve(ROOT, opt.harness);
 const replica = resolve(ROOT, opt.replica);
 if (!existsSync(harness)) { console.error(`harness not found: ${harness} (pass --harness PATH)`); process.exit(2); }
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -71,7 +79,7 @@ async function startTarget(target) {
   const port = Number(target === 'attackmap' ? opt.port : opt['replica-port']);
   if (await portOpen(port)) throw new Error(`port ${port} is already in use`);
   const [cmd, args] = target === 'attackmap'
-    ? [process.execPath, ['--import', 'tsx', join(HERE, 'server.ts'), '--port', String(port), '--tick-ms', opt['tick-ms']]]
+    ? [process.execPath, ['--import', 'tsx', join(HERE, 'server.ts'), '--port', String(port), '--tick-ms', opt['tick-ms'], ...opt['server-args'].split(/\s+/).filter(Boolean)]]
     : [opt.python, [replica, '--port', String(port)]];
   const child = spawn(cmd, args, { cwd: target === 'attackmap' ? ROOT : dirname(replica), detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
   const t0 = Date.now();
@@ -102,8 +110,8 @@ function runHarness(args) {
   });
 }
 
-async function point(target, { clients, rate, seconds, stall = 0, timeline = false }) {
-  const label = `${target} c=${clients} r=${rate}${stall ? ` stall=${stall}` : ''}`;
+async function point(target, { clients, rate, seconds, stall = 0, timeline = false, warmup = 0, control = false }) {
+  const label = `${target} c=${clients} r=${rate}${stall ? ` stall=${stall}` : ''}${control ? ' control' : ''}`;
   console.error(`== ${label}`);
   let srv;
   try { srv = await startTarget(target); } catch (err) {
@@ -116,10 +124,16 @@ async function point(target, { clients, rate, seconds, stall = 0, timeline = fal
     '--seconds', String(seconds), '--token', 'bench-token', '--pid', String(srv.child.pid), '--label', label];
   if (stall) args.push('--stall', String(stall));
   if (timeline) args.push('--timeline');
-  if (clients >= 5000) args.push('--ramp', '500');
+  if (lean) {
+    if (warmup) args.push('--warmup', String(warmup));
+    // Few clients: every one parses and times its events.
+    if (clients <= 50) args.push('--sample-every', '1');
+    if (opt.procs) args.push('--procs', opt.procs);
+  } else if (clients >= 5000) args.push('--ramp', '500');
   const r = await runHarness(args);
   await stopTarget(srv.child);
-  const rec = { target, server_start_s: srv.startS, tick_ms: target === 'attackmap' ? Number(opt['tick-ms']) : undefined, ...r };
+  const rec = { target, control, server_start_s: srv.startS, tick_ms: target === 'attackmap' ? Number(opt['tick-ms']) : undefined,
+    server_args: target === 'attackmap' ? opt['server-args'] : undefined, ...r };
   appendFileSync(out, JSON.stringify(rec) + '\n');
   console.error(summaryLine(rec));
   await sleep(Number(opt.gap) * 1000);
@@ -129,9 +143,13 @@ async function point(target, { clients, rate, seconds, stall = 0, timeline = fal
 function summaryLine(r) {
   const l = r.latency_ms ?? {};
   const s = r.server ?? {};
-  return `| ${r.target} | ${r.clients} | ${r.rate} (${r.batch}) | ${r.stalled_clients || 0} | ${r.delivery_ratio ?? '-'} | ` +
-    `${l.p50 ?? '-'} / ${l.p99 ?? '-'} / ${l.max ?? '-'} | ${s.cpu_pct ?? '-'} | ${s.rss_start_mb ?? '-'}→${s.rss_max_mb ?? '-'} | ` +
-    `${r.harness?.cpu_pct ?? '-'} / ${r.harness?.loop_delay_p99_ms ?? '-'} | ${r.machine?.other_pct ?? '-'} | ${r.ended ?? '-'} |`;
+  const h = r.harness ?? {};
+  // Lean: total harness CPU and the worst loop delay of its processes; shared: its one process.
+  const loop = h.workers ? Math.max(h.poster_loop_p99_ms ?? 0, ...h.workers.map((w) => w.loop_p99_ms)) : h.loop_delay_p99_ms;
+  const minRatio = r.min_client_ratio ?? '-';
+  return `| ${r.target}${r.control ? ' (control)' : ''} | ${r.clients} | ${r.rate} (${r.batch}) | ${r.stalled_clients || 0} | ${r.delivery_ratio ?? '-'} / ${minRatio} | ` +
+    `${l.p50 ?? '-'} / ${l.p99 ?? '-'} / ${l.max ?? '-'} | ${r.post_ms_avg ?? '-'} | ${s.cpu_pct ?? '-'} | ${s.rss_start_mb ?? '-'}→${s.rss_max_mb ?? '-'} | ` +
+    `${h.cpu_pct ?? '-'} / ${loop ?? '-'} | ${r.machine?.other_pct ?? '-'} | ${(r.date ?? '').slice(11, 16)} | ${r.ended ?? '-'} |`;
 }
 
 const results = [];
@@ -143,13 +161,18 @@ if (targets.includes('replica') && existsSync(replica)) {
   for (const p of parsePoints(opt['replica-points'])) results.push(await point('replica', { ...p, seconds }));
 }
 if (!opt['no-stall']) {
-  // One client that never reads while the others stream: RSS over time (timeline) must stay flat.
-  for (const t of targets.filter((x) => x === 'attackmap' || existsSync(replica))) {
-    results.push(await point(t, { clients: 11, rate: Number(opt['stall-rate']), seconds: Number(opt['stall-seconds']), stall: 1, timeline: true }));
+  // One client that stops reading while the others stream (after a warm-up, with the lean
+  // harness, so caches and heap are at working size): RSS over time (timeline) must stay flat.
+  // The control is the same run without the stalled client.
+  const base = { rate: Number(opt['stall-rate']), seconds: Number(opt['stall-seconds']), timeline: true, warmup: lean ? Number(opt['stall-warmup']) : 0 };
+  const n = Number(opt['stall-clients']);
+  for (const t of targets.filter((x) => x === 'attackmap' || (!lean && existsSync(replica)))) {
+    results.push(await point(t, { ...base, clients: n, stall: 1 }));
+    if (!opt['no-control'] && t === 'attackmap') results.push(await point(t, { ...base, clients: n - 1, control: true }));
   }
 }
 
-console.log('| target | clients | ev/s (batch) | stalled | delivered | p50 / p99 / max ms | server CPU % | server RSS start→max MB | harness CPU % / loop p99 ms | machine other % | ended |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| target | clients | ev/s (batch) | stalled | delivered total / min client | p50 / p99 / max ms | POST ms avg | server CPU % | server RSS start→max MB | harness CPU % / worst loop p99 ms | machine other % | UTC | ended |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) console.log(summaryLine(r));
 console.error(`results: ${out}`);
