@@ -7,7 +7,11 @@ import { redactPublic, type RedactOptions } from '../stream/redact.js';
 
 export type ExportFormat = 'ndjson' | 'csv';
 
-const CSV_COLUMNS: [string, (e: AttackEvent) => unknown][] = [
+/**
+ * The CSV columns: name and value. csvRow below writes the same cells unrolled (a loop over these
+ * getters costs about twice as much per row); a test checks the two agree.
+ */
+export const CSV_COLUMNS: [string, (e: AttackEvent) => unknown][] = [
   ['id', (e) => e.id],
   ['time', (e) => e.time],
   ['received', (e) => e.received],
@@ -36,7 +40,6 @@ const CSV_COLUMNS: [string, (e: AttackEvent) => unknown][] = [
   ['count', (e) => e.count],
   ['details', (e) => (e.details ? JSON.stringify(e.details) : undefined)],
 ];
-const GETTERS = CSV_COLUMNS.map(([, get]) => get);
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
@@ -59,11 +62,17 @@ export function csvHeader(): string {
   return CSV_COLUMNS.map(([name]) => name).join(',') + '\r\n';
 }
 
-/** One CSV line of an event, ending in CRLF. */
+/** One CSV line of an event, ending in CRLF (the cells of CSV_COLUMNS, in order). */
 export function csvRow(e: AttackEvent): string {
-  let line = csvCell(GETTERS[0](e));
-  for (let i = 1; i < GETTERS.length; i++) line += ',' + csvCell(GETTERS[i](e));
-  return line + '\r\n';
+  const o = e.observer, r = e.rule, s = e.source, g = s.geo, d = e.destination;
+  return csvCell(e.id) + ',' + csvCell(e.time) + ',' + csvCell(e.received) + ',' + csvCell(o.name) + ','
+    + csvCell(o.product) + ',' + csvCell(o.site) + ',' + csvCell(e.category) + ',' + csvCell(e.severity) + ','
+    + csvCell(e.action) + ',' + csvCell(r.id) + ',' + csvCell(r.name) + ',' + csvCell(e.transport) + ','
+    + csvCell(e.service) + ',' + csvCell(s.ip) + ',' + csvCell(s.port) + ',' + csvCell(g?.country) + ','
+    + csvCell(g?.city) + ',' + csvCell(g?.lat) + ',' + csvCell(g?.lon) + ',' + csvCell(s.geoReason) + ','
+    + csvCell(s.as?.number) + ',' + csvCell(s.as?.org) + ',' + csvCell(d.ip) + ',' + csvCell(d.port) + ','
+    + csvCell(d.geo?.country) + ',' + csvCell(e.count) + ',' + csvCell(e.details ? JSON.stringify(e.details) : undefined)
+    + '\r\n';
 }
 
 /** A stored row: its id and the event's JSON without the id (see rows.ts). */
