@@ -3,7 +3,7 @@
  * one and then two full exports stream; also each export's time and the server's peak RSS.
  *
  *   npx tsx bench/history/export-under-ingest.ts [--dir=/tmp/attackmap-bench-history]
- *       [--server=cli|built|source] [--rate=5000] [--batch=50] [--seconds=15] [--rows=1000000]
+ *       [--server=cli|built|source] [--rate=5000] [--batch=50] [--seconds=15] [--days=15.5]
  *       [--phases=alone,baseline,one,two]
  *
  * The server is a separate process (the attackmap CLI, `serve`), so the loader's timers and the
@@ -15,7 +15,7 @@
  * POST /api/events on a fixed schedule (open loop: a slow answer does not delay the next post)
  * and records each POST's latency up to the 202, which the server sends only after the commit.
  * Exports are read by `curl` child processes into /dev/null (a client that reads as fast as it
- * can). The window is the last `--rows` events' share of the 30 days. Targets 127.0.0.1 only;
+ * can). The window is the last `--days` of the generated 30 days (15.5 of a 2M fill: ~1M rows). Targets 127.0.0.1 only;
  * every phase is bounded in time.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -30,7 +30,7 @@ const MODE = args.server ?? 'cli';
 const RATE = Number(args.rate ?? 5000);
 const BATCH = Number(args.batch ?? 50);
 const SECONDS = Number(args.seconds ?? 15);
-const ROWS = Number(args.rows ?? 1_000_000);
+const DAYS = Number(args.days ?? 15.5);
 const PHASES = (args.phases ?? 'alone,baseline,one,two').split(',');
 const TOKEN = 'bench-history-ingest-token';
 const END = Date.parse('2026-11-25T00:00:00Z');
@@ -176,8 +176,7 @@ async function main(): Promise<void> {
   try {
     const health = await (await fetch(`${url}/healthz`).catch(() => fetch(`${url}/api/health`))).text().catch(() => '');
     const stored = Number(/"events":(\d+)/.exec(health)?.[1] ?? NaN);
-    const span = Math.min(30 * DAY, (ROWS / (Number.isFinite(stored) ? stored : ROWS)) * 30 * DAY);
-    const from = Math.round(END - span), to = END;
+    const from = Math.round(END - Math.min(30, DAYS) * DAY), to = END;
     console.log(`server ${url} (pid ${child.pid}), ${fmt(stored, 0)} events stored; export window ${new Date(from).toISOString()} .. ${new Date(to).toISOString()}; server RSS at start ${fmt(rss.peak() / 1e6, 0)} MB`);
     // Warm the page cache and the export worker once, as a running server would be.
     await exportWith(url, 'ndjson', to - 3_600_000, to).result;

@@ -17,7 +17,7 @@ describe('export text', () => {
       const e = { id: String(i + 1), received: new Date(T0).toISOString(), ...makeEvent(r, T0 + i, i % 3 === 0 ? {
         rule: { id: pick(), name: pick() },
         observer: { name: pick() || 's', product: pick(), site: pick() },
-        action: pick(),
+        action: 'alert',
         details: { k: pick() },
       } : {}) } as AttackEvent;
       expect(csvRow(e)).toBe(reference(e));

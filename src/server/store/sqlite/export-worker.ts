@@ -9,6 +9,8 @@
  * transferred), `end`, `error`, `cancelled`. One job at a time per worker.
  */
 import { parentPort } from 'node:worker_threads';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import Database from 'better-sqlite3';
 import type { HistoryQuery } from '../types.js';
 import type { RedactOptions } from '../../stream/redact.js';
@@ -39,6 +41,17 @@ export type FromWorker =
 
 const port = parentPort;
 if (!port) throw new Error('export-worker runs as a worker thread');
+
+/**
+ * Nice value of this thread. When both cores are busy, ingest (the main thread and the writer)
+ * should win over an export: an export that takes a second longer harms nobody, a late commit
+ * does. On Linux a thread has its own nice value, set through its thread id.
+ */
+const EXPORT_NICE = 5;
+try {
+  const tid = Number(/task\/(\d+)$/.exec(readlinkSync('/proc/thread-self'))?.[1]);
+  if (tid > 0) setPriority(tid, EXPORT_NICE);
+} catch { /* not Linux, or not allowed: the export runs at normal priority */ }
 
 /** One connection per database file, kept while the worker lives (the pool reuses workers). */
 const connections = new Map<string, Database.Database>();
