@@ -78,6 +78,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let enricher;
   try {
     enricher = await createEnricher({ geo: config.geo, sites, dataDir: config.server.dataDir, log: logLine });
+    // Sources start only once the log's writer thread is up, so a flood waiting at start-up
+    // does not queue behind the thread's boot.
+    await log.whenReady();
   } catch (err) {
     await log.close();
     throw err;

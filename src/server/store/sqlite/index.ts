@@ -41,8 +41,8 @@ export const MAX_PENDING = 100_000;
 export const MAX_PENDING_DEAD = 10_000;
 /** Most events one readAfter / recent call returns. */
 export const MAX_READ = 10_000;
-/** SQLite page cache of each connection (writer, reader), KiB. */
-export const CACHE_KIB = 65_536;
+/** SQLite page cache of each connection (writer, reader), KiB (see README, "Memory"). */
+export const CACHE_KIB = 16_384;
 
 export interface SqliteLogOptions {
   /** Directory of events.db; created if missing. */
@@ -92,6 +92,8 @@ export interface SqliteEventLog extends EventLog {
   queryJson(q: HistoryQuery): { lines: string[]; nextCursor: string | null };
   /** Runs one full retention sweep now, in small steps; resolves with the rows deleted. */
   sweep(): Promise<{ events: number; rollups: number }>;
+  /** Resolves once the writer thread has opened the file (or failed to: then health() says so). */
+  whenReady(): Promise<void>;
 }
 
 /** A stored event before its commit gave it an id. */
@@ -203,6 +205,7 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
       if (r.retention) { health.retentionErrors = r.retention.errors; health.lastRetentionError = r.retention.lastError; }
       if (r.ready) {
         if (!r.ok) failAll(`the event log writer could not open ${file}: ${r.message}`);
+        markReady();
         return;
       }
       const answer = waiting.get(r.seq);
@@ -210,8 +213,9 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
       if (waiting.size === 0) w.unref();
       answer?.(r);
     });
-    w.on('error', (err) => failAll(`the event log writer failed: ${err.message}`));
+    w.on('error', (err) => { failAll(`the event log writer failed: ${err.message}`); markReady(); });
     w.on('exit', () => {
+      markReady();
       if (worker === w) worker = null;
       if (waiting.size > 0) failAll('the event log writer stopped');
     });
@@ -230,6 +234,11 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
       w.postMessage({ ...msg, seq: s });
     });
   }
+
+  // Started now rather than on the first write, so that write does not wait for the thread to boot.
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => { markReady = r; });
+  worker = spawn();
 
   // --- group commit --------------------------------------------------------------------
   const queue: Pending[] = [];
@@ -438,6 +447,10 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     },
 
     sweep,
+
+    whenReady() {
+      return ready;
+    },
 
     async close() {
       if (closed) return;
