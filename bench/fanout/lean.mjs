@@ -17,14 +17,14 @@ import { fork } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { loadavg } from 'node:os';
+import { loadavg, setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const OPTS = {
   url: 'http://127.0.0.1:5090', clients: '100', rate: '100', seconds: '20', batch: '', procs: '',
-  'sample-every': '20', pid: '', stall: '0', timeline: false, view: '', token: 'bench-token', label: '',
-  ramp: '250', drain: '10', warmup: '0', 'max-inflight': '64', 'connect-timeout': '90', 'run-id': '',
+  'sample-every': '50', pid: '', stall: '0', timeline: false, view: '', token: 'bench-token', label: '',
+  ramp: '250', drain: '10', warmup: '0', count: 'frames', nice: '10', 'max-inflight': '64', 'connect-timeout': '90', 'run-id': '',
 };
 
 function parseArgs(argv) {
@@ -107,6 +107,61 @@ function worker() {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const hist = new Uint32Array(H_SIZE);
   let latN = 0, latSum = 0, latMax = 0, dupes = 0, parseErrors = 0, seenCap = 0;
+  let cpu0 = process.cpuUsage(), t0 = Date.now();
+  let countMode = 'frames';
+  // The lowest server id of a measured event seen by this process's sampled clients: frame-counted
+  // clients count ids from there (warm-up events may still arrive after the measured phase began).
+  let firstMeasuredId = 0;
+
+  /**
+   * Frame counting (default for chunked streams): hops from one HTTP chunk header to the next and
+   * looks only at the first bytes of each chunk (a chunk is one server write, which starts with
+   * one SSE message), never scanning the bodies. An `attack` message with `id: N` counts N minus
+   * the previous attack id (ids are consecutive in the fresh log that holds only these events);
+   * a bare `data:` message (one event per message, as the replica sends) counts 1; a `gap`
+   * message is counted and its `lost` is subtracted. Sampled clients check this exactly.
+   */
+  const HEAD = 256;
+  function countFrames(c, buf) {
+    let n = 0, i = 0;
+    while (i < buf.length) {
+      if (c.fstate === 0) {
+        // chunk size line (after the previous chunk's CRLF)
+        const b = buf[i];
+        if (b === 13 || b === 10) { if (b === 10 && c.fsize !== '') { c.fstate = c.fsize === '0' ? 3 : 1; c.fleft = parseInt(c.fsize, 16); c.fhead = ''; c.fsize = ''; } i++; continue; }
+        c.fsize += String.fromCharCode(b); i++; continue;
+      }
+      if (c.fstate === 1) {
+        const take = Math.min(c.fleft, buf.length - i, HEAD - c.fhead.length);
+        c.fhead += buf.toString('latin1', i, i + take);
+        i += take; c.fleft -= take;
+        if (c.fhead.length >= HEAD || c.fleft === 0) { n += classify(c); c.fstate = c.fleft > 0 ? 2 : 0; }
+        continue;
+      }
+      if (c.fstate === 2) { const take = Math.min(c.fleft, buf.length - i); i += take; c.fleft -= take; if (c.fleft === 0) c.fstate = 0; continue; }
+      break; // 3: last chunk
+    }
+    return n;
+  }
+  function classify(c) {
+    const h = c.fhead;
+    if (h.startsWith('event: attack\n')) {
+      const m = /^event: attack\nid: (\d+)\n/.exec(h);
+      if (!m) { parseErrors++; return 0; }
+      const id = Number(m[1]);
+      const d = id - c.lastId;
+      c.lastId = id;
+      return d;
+    }
+    if (h.startsWith('event: gap\n')) {
+      c.gaps++;
+      const m = /"lost":(\d+)/.exec(h);
+      if (m) c.lost += Number(m[1]); else parseErrors++;
+      return 0;
+    }
+    if (h.startsWith('data:')) return h.includes(markerText) ? 1 : 0;
+    return 0;
+  }
 
   /** Markers in `buf`, plus ones spanning from the previous chunk (its tail is kept per client). */
   function countIn(c, buf) {
@@ -175,6 +230,8 @@ function worker() {
           const dash = id.indexOf('-', markerText.length);
           const seq = Number(id.slice(markerText.length, dash));
           const sent = Number(id.slice(dash + 1));
+          const eid = Number(e.id);
+          if (eid > 0 && (firstMeasuredId === 0 || eid < firstMeasuredId)) firstMeasuredId = eid;
           if (seq >= 0 && seq < seenCap) {
             const bit = 1 << (seq & 7);
             if (c.seen[seq >> 3] & bit) { dupes++; continue; }
@@ -191,7 +248,8 @@ function worker() {
   function open(spec, idx, host, port) {
     return new Promise((resolve) => {
       const c = { idx, sock: null, count: 0, gaps: 0, tail: null, sample: spec.sample, stall: spec.stall, ok: false,
-        closed: false, err: null, head: '', chunked: false, left: 0, skipCrlf: 0, cbuf: null, text: '', seen: null, ended: false };
+        closed: false, err: null, head: '', chunked: false, left: 0, skipCrlf: 0, cbuf: null, text: '', seen: null, ended: false,
+        fstate: 0, fsize: '', fleft: 0, fhead: '', lastId: 0, lost: 0, base: 0 };
       if (c.sample) c.seen = new Uint8Array((seenCap >> 3) + 1);
       const s = net.connect({ host, port });
       c.sock = s;
@@ -217,6 +275,7 @@ function worker() {
           if (rest.length) buf = rest; else return;
         }
         if (c.sample) parseSample(c, buf, Date.now());
+        else if (countMode === 'frames' && c.chunked) c.count += countFrames(c, buf);
         else c.count += countIn(c, buf);
       };
       s.on('data', onData);
@@ -226,7 +285,7 @@ function worker() {
 
   process.on('message', async (m) => {
     if (m.type === 'open') {
-      marker = Buffer.from(m.marker); markerText = m.marker; seenCap = m.seenCap;
+      marker = Buffer.from(m.marker); markerText = m.marker; seenCap = m.seenCap; countMode = m.countMode;
       const u = new URL(m.url);
       const ramp = m.ramp;
       for (let i = 0; i < m.specs.length; i += ramp) {
@@ -237,20 +296,34 @@ function worker() {
       for (const c of clients) if (!c.ok) errs[c.err ?? 'closed'] = (errs[c.err ?? 'closed'] ?? 0) + 1;
       process.send({ type: 'opened', connected: clients.filter((c) => c.ok).length, failures: errs });
     } else if (m.type === 'start') {
+      cpu0 = process.cpuUsage();
+      t0 = Date.now();
       // Stalled clients stop reading now (after any warm-up): the socket stays open and its
       // receive buffer fills, so the server's writes to it block.
       for (const c of clients) if (c.stall && c.ok) { c.sock.pause(); c.sock.removeListener('data', c.onData); }
+      // Frame-counted clients may have seen warm-up events: count from here on.
+      for (const c of clients) if (!c.sample) { c.base = c.count; c.lost = 0; }
       loop.enable();
       process.send({ type: 'started' });
     } else if (m.type === 'finish') {
       const until = Date.now() + m.drainMs;
       const reading = clients.filter((c) => c.ok && !c.stall);
-      while (Date.now() < until && reading.some((c) => c.count < m.expected && !c.closed)) await new Promise((r) => setTimeout(r, 50));
+      const got = (c) => {
+        if (c.sample || !c.chunked || countMode !== 'frames') return c.count - c.base - c.lost;
+        if (c.lastId > 0 && firstMeasuredId > 0) return Math.max(0, c.lastId - firstMeasuredId + 1) - c.lost;
+        // No ids (the replica): data messages counted since the start, warm-up excluded by the head check.
+        return c.count - c.base - c.lost;
+      };
+      while (Date.now() < until && reading.some((c) => got(c) < m.expected && !c.closed && !c.gaps)) await new Promise((r) => setTimeout(r, 50));
       loop.disable();
+      // Own CPU over the measured phase (the parent cannot read it once this process has exited).
+      const cu = process.cpuUsage(cpu0);
+      const cpuPct = Math.round(((cu.user + cu.system) / 1e4) / ((Date.now() - t0) / 1000));
       let minCount = Infinity, total = 0, incomplete = 0, gaps = 0, closedEarly = 0, sampled = 0, sampledCount = 0;
       for (const c of reading) {
-        total += c.count; if (c.count < minCount) minCount = c.count;
-        if (c.count < m.expected) incomplete++;
+        const n = got(c);
+        total += n; if (n < minCount) minCount = n;
+        if (n < m.expected) incomplete++;
         gaps += c.gaps; if (c.closed) closedEarly++;
         if (c.sample) { sampled++; sampledCount += c.count; }
       }
@@ -260,12 +333,16 @@ function worker() {
       process.send({
         type: 'result', pid: process.pid, reading: reading.length, total, minCount: reading.length ? minCount : 0, incomplete, gaps,
         closedEarly, stalledClosed, sampled, sampledCount, dupes, parseErrors, hist: nz, latN, latSum, latMax,
-        loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6,
+        loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, cpuPct,
       });
       for (const c of clients) c.sock.destroy();
       setTimeout(() => process.exit(0), 200);
     }
   });
+  // Below the server's priority: the clients get the CPU the server leaves, so they cannot starve
+  // it on a shared machine; if they fall behind it shows as their loop delay.
+  const nice = Number(process.env.LEAN_NICE ?? '10');
+  if (nice) { try { setPriority(nice); } catch { /* not permitted: run at normal priority */ } }
   process.send({ type: 'ready' });
 }
 
@@ -274,7 +351,7 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   const N = Number(o.clients), RATE = Number(o.rate), SECONDS = Number(o.seconds);
   const BATCH = o.batch ? Number(o.batch) : (RATE <= 100 ? 1 : Math.max(1, Math.round(RATE / 50)));
-  const K = o.procs ? Number(o.procs) : Math.min(4, Math.max(1, Math.ceil(N / 2500)));
+  const K = o.procs ? Number(o.procs) : Math.min(4, Math.max(N >= 500 ? 2 : 1, Math.ceil(N / 2500)));
   const EVERY = Math.max(1, Number(o['sample-every']));
   const STALL = Number(o.stall);
   const u = new URL(o.url);
@@ -291,14 +368,21 @@ async function main() {
   const request = `GET /api/stream${query} HTTP/1.1\r\nHost: ${u.host}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n${auth}\r\n`;
 
   // Clients 0..STALL-1 stall; sampled clients are every EVERY-th of the rest, spread over workers.
+  // Every process gets sampled clients: each one's latency and exact checks cover its own load.
   const shares = Array.from({ length: K }, () => []);
+  const readingSeen = new Array(K).fill(0);
   for (let i = 0; i < N; i++) {
     const stall = i < STALL;
-    shares[i % K].push({ idx: i, stall, sample: !stall && (i - STALL) % EVERY === 0, request });
+    const k = i % K;
+    const sample = !stall && readingSeen[k]++ % EVERY === 0;
+    shares[k].push({ idx: i, stall, sample, request });
   }
   const self = fileURLToPath(import.meta.url);
   const workers = shares.map((specs) => {
-    const w = fork(self, ['--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // LEAN_PROFILE_DIR: write a V8 CPU profile of every client process there (to find harness cost).
+    process.env.LEAN_NICE = o.nice;
+  const prof = process.env.LEAN_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LEAN_PROFILE_DIR}`] : [];
+    const w = fork(self, ['--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: prof });
     return { w, specs, msgs: [] };
   });
   const next = (wk, type) => new Promise((resolve) => {
@@ -309,7 +393,7 @@ async function main() {
   const tConn = Date.now();
   const opened = await Promise.all(workers.map((wk) => {
     const p = next(wk, 'opened');
-    wk.w.send({ type: 'open', specs: wk.specs, url: o.url, ramp: Number(o.ramp), marker: markerText, seenCap });
+    wk.w.send({ type: 'open', specs: wk.specs, url: o.url, ramp: Number(o.ramp), marker: markerText, seenCap, countMode: o.count });
     return p;
   }));
   const connectS = (Date.now() - tConn) / 1000;
@@ -431,7 +515,8 @@ async function main() {
   if (srv1 && srv1.rss > rssMax) rssMax = srv1.rss;
   const harness1 = ourPids().map((p) => procStat(p)?.own ?? 0);
   const pct = (j) => Math.round((j / TICK) / loadS * 100);
-  const harnessJ = harness1.reduce((a, v, i) => a + (v - harness0[i]), 0);
+  const posterPct = pct(harness1[0] - harness0[0]);
+  const harnessPct = posterPct + results.reduce((a, r) => a + r.cpuPct, 0);
   const serverJ = srv1 ? srv1.cpu - srv0.cpu : 0;
   const busyPct = Math.round(((jiff1.busy - jiff0.busy) / TICK) / loadS * 100);
 
@@ -449,7 +534,7 @@ async function main() {
   const out = {
     harness_kind: 'lean', label: o.label, date: new Date(t0Load).toISOString(), url: o.url, run,
     clients: N, clients_connected: connected, connect_failures: failures, connect_s: connectS, stalled_clients: STALL,
-    rate: RATE, batch: BATCH, seconds: SECONDS, procs: K, sample_every: EVERY,
+    rate: RATE, batch: BATCH, seconds: SECONDS, procs: K, sample_every: EVERY, count_mode: o.count, client_nice: Number(o.nice),
     warmup_s: WARMUP, warmup: warm ? { acked: warm.acked, post_errors: warm.errors, post_ms_avg: warm.done ? Math.round(warm.msSum / warm.done) : null } : undefined,
     events_posted: posted, events_acked: acked, events_rejected: rejected, post_errors: ps.errors, post_error_kinds: ps.kinds,
     post_ms_avg: ps.done ? Math.round(ps.msSum / ps.done) : null, post_ms_max: ps.msMax, post_s: ps.seconds,
@@ -461,10 +546,10 @@ async function main() {
     latency_ms: { ...hQuantiles(hist, latN), max: Math.round(latMax * 10) / 10, avg: latN ? Math.round((latSum / latN) * 10) / 10 : null, n: latN },
     server: pid ? { pid, cpu_s: serverJ / TICK, cpu_pct: pct(serverJ), rss_start_mb: Math.round(srv0.rss / 1e6), rss_max_mb: Math.round(rssMax / 1e6), rss_end_mb: Math.round(srv1.rss / 1e6), ...(o.timeline ? { timeline } : {}) } : null,
     harness: {
-      cpu_pct: pct(harnessJ), poster_cpu_pct: pct(harness1[0] - harness0[0]), poster_loop_p99_ms: Math.round(posterLoopP99),
-      workers: results.map((r, i) => ({ pid: r.pid, clients: workers[i].specs.length, cpu_pct: pct(harness1[i + 1] - harness0[i + 1]), loop_p99_ms: Math.round(r.loopP99), loop_max_ms: Math.round(r.loopMax) })),
+      cpu_pct: harnessPct, poster_cpu_pct: posterPct, poster_loop_p99_ms: Math.round(posterLoopP99),
+      workers: results.map((r, i) => ({ pid: r.pid, clients: workers[i].specs.length, cpu_pct: r.cpuPct, loop_p99_ms: Math.round(r.loopP99), loop_max_ms: Math.round(r.loopMax) })),
     },
-    machine: { load_s: loadS, busy_pct: busyPct, other_pct: busyPct - pct(harnessJ) - pct(serverJ), loadavg_start: load0, loadavg_end: loadavg()[0] },
+    machine: { load_s: loadS, busy_pct: busyPct, other_pct: busyPct - harnessPct - pct(serverJ), loadavg_start: load0, loadavg_end: loadavg()[0] },
   };
   process.stdout.write(JSON.stringify(out) + '\n');
   agent.destroy();

@@ -6,7 +6,7 @@
 //   ulimit -n 20000; node bench/fanout/run.mjs [--harness lean | PATH/ssefan.mjs]
 //       [--replica ../shared/bench/seed-flask/app.py] [--targets attackmap,replica]
 //       [--points 1000x100,1000x1000,10000x100] [--replica-points 1000x100,1000x300,1000x1000]
-//       [--seconds 20] [--stall-seconds 60] [--stall-warmup 20] [--no-stall] [--no-control]
+//       [--seconds 20] [--warmup 0] [--stall-seconds 60] [--stall-warmup 20] [--no-stall] [--no-control]
 //       [--server-args "--sqlite-cache-kib 16384"] [--out FILE]
 //
 // `--harness lean` (default) is bench/fanout/lean.mjs: clients spread over child processes,
@@ -34,6 +34,7 @@ const DEFAULTS = {
   'no-stall': false,
   'no-control': false,
   'stall-warmup': '20',
+  warmup: '0',
   'stall-clients': '11',
   'server-args': '',
   procs: '',
@@ -156,9 +157,12 @@ const results = [];
 const targets = opt.targets.split(',');
 const seconds = Number(opt.seconds);
 if (targets.includes('replica') && !existsSync(replica)) console.error(`replica not found at ${replica}; skipping it`);
-for (const p of parsePoints(opt.points)) if (targets.includes('attackmap')) results.push(await point('attackmap', { ...p, seconds }));
+// --warmup (lean only): seconds of the same load before each point's measurement, e.g. so that
+// the writer thread has started and compiled before the first measured event.
+const warmup = lean ? Number(opt.warmup) : 0;
+for (const p of parsePoints(opt.points)) if (targets.includes('attackmap')) results.push(await point('attackmap', { ...p, seconds, warmup }));
 if (targets.includes('replica') && existsSync(replica)) {
-  for (const p of parsePoints(opt['replica-points'])) results.push(await point('replica', { ...p, seconds }));
+  for (const p of parsePoints(opt['replica-points'])) results.push(await point('replica', { ...p, seconds, warmup }));
 }
 if (!opt['no-stall']) {
   // One client that stops reading while the others stream (after a warm-up, with the lean
