@@ -271,7 +271,8 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
     const state = [...stateQueue];
     stateQueue.clear();
     const req: WriteRequest = {
-      events: items.length === 1 ? items[0].jsons : items.flatMap((it) => it.jsons),
+      events: items.map((it) => it.jsons.join('\n')).join('\n'),
+      count: events,
       fallbackMs: now(),
       deadLetters: dead.length === 1 ? dead[0].entries : dead.flatMap((d) => d.entries),
       state,
