@@ -10,7 +10,9 @@
  * real HTTP server on 127.0.0.1: /api/stats for 24 h and 30 d, the first page of /api/events for
  * several filters, a CSV export of about `--export` events (time, peak RSS), the file size per
  * million events, and append throughput under group commit (synchronous=FULL) on a fresh file.
- * `--reuse` skips the fill when the directory already holds a filled log.
+ * `--reuse` skips the fill when the directory already holds a filled log. Exports run in the
+ * routes' export worker thread (its RSS is counted in this process's). Ingest latency while
+ * exports stream: bench/history/export-under-ingest.ts.
  */
 import Fastify from 'fastify';
 import { existsSync, rmSync, statSync } from 'node:fs';
