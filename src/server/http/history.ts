@@ -161,6 +161,18 @@ function exportStream(log: EventLog, q: HistoryQuery, format: Exclude<Format, 'j
   return Readable.from(pages(), { objectMode: false, highWaterMark: 1 });
 }
 
+/**
+ * An export in a worker thread; null when the bound is reached, undefined when no worker can
+ * start (the caller then exports in-process, slower but correct).
+ */
+function openWorkerExport(exporter: Exporter, q: HistoryQuery, format: Exclude<Format, 'json'>, redact: RedactOptions | null): Readable | null | undefined {
+  try {
+    return exporter.open(q, format, redact);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Top source addresses of the public view: cut to their prefix, counts of one prefix summed. */
 export function mergeByPrefix(entries: TopEntry[], redact: RedactOptions): TopEntry[] {
   const sums = new Map<string, number>();
@@ -215,7 +227,8 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: HistoryDeps): 
       }
       // Check the cursor before the 200 goes out: a bad one must be a 400, not a broken stream.
       deps.log.query({ ...hq, limit: 1 });
-      const stream = exporter ? exporter.open(hq, format, redact) : exportStream(deps.log, hq, format, redact);
+      const worker = exporter ? openWorkerExport(exporter, hq, format, redact) : undefined;
+      const stream = worker === undefined ? exportStream(deps.log, hq, format, redact) : worker;
       if (!stream) {
         return reply.code(503).header('retry-after', String(EXPORT_RETRY_AFTER_S)).send({
           error: { code: 'EXPORT_BUSY', message: `${exporter!.stats().max} exports are already running; retry in ${EXPORT_RETRY_AFTER_S} s` },

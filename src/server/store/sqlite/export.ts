@@ -14,7 +14,8 @@ import { Worker } from 'node:worker_threads';
 import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { HistoryQuery } from '../types.js';
 import type { RedactOptions } from '../../stream/redact.js';
 import type { ExportFormat } from '../../http/export-format.js';
@@ -68,7 +69,10 @@ export interface ExporterStats {
 }
 
 export interface Exporter {
-  /** Starts an export of the window; null when `maxConcurrent` exports are already running. */
+  /**
+   * Starts an export of the window; null when `maxConcurrent` exports are already running.
+   * Throws when no worker thread can be started (e.g. a build without export-worker.js).
+   */
   open(q: HistoryQuery, format: ExportFormat, redact: RedactOptions | null): ExportStream | null;
   stats(): ExporterStats;
   /** Cancels running exports and ends every worker. */
@@ -85,7 +89,12 @@ interface Slot {
 /** How to start the worker: the built file beside the bundle, or the TypeScript source through tsx. */
 function spawn(): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./export-worker.js', here));
+  if (!here.endsWith('.ts')) {
+    const entry = new URL('./export-worker.js', here);
+    // A build without the worker entry: say so now, so the caller can export in-process instead.
+    if (!existsSync(fileURLToPath(entry))) throw new Error(`export worker missing: ${fileURLToPath(entry)}`);
+    return new Worker(entry);
+  }
   // Running from source (tsx, vitest): a worker does not inherit the loader that compiles
   // TypeScript, so a small ESM bootstrap registers tsx first.
   const tsxDir = dirname(createRequire(here).resolve('tsx'));
