@@ -10,9 +10,10 @@ import { appendFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ensureBuilt, pageBase, ROOT, startReal } from '../../test/e2e/helpers.js';
+import { ensureBuilt, pageBase, ROOT, startReal } from './setup.mjs';
 
 const arg = (k: string, d: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
+const WEB = arg('web', '');
 const RUNS = Number(arg('runs', '5'));
 const LABEL = arg('label', 'cold');
 
@@ -26,7 +27,9 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); retu
 
 ensureBuilt();
 const server = await startReal();
-const base = await pageBase(server.url);
+// --web DIR: serve another build of the page (an A/B comparison) from a loopback static server
+// that forwards /api to the real server.
+const base = await pageBase(server.url, WEB);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [
   '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ] });
@@ -44,23 +47,26 @@ try {
       if (st?.mapPaintMs && st.liveAtMs && st.worldDetailed) break;
       await sleep(50);
     }
-    const t = await page.evaluate(() => {
-      const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-      const end = (re: RegExp) => Math.round(res.find((e) => re.test(e.name))?.responseEnd ?? -1);
-      const start = (re: RegExp) => Math.round(res.find((e) => re.test(e.name))?.startTime ?? -1);
-      return { fcp: (window as any).__bench.fcp, js_end: end(/\/assets\/.*\.js$/), w110_start: start(/countries-110m/), w110_end: end(/countries-110m/), w50_start: start(/countries-50m/), w50_end: end(/countries-50m/) };
-    });
+    // A string, not a function: the TypeScript loader would add helpers the page lacks.
+    const t = await page.evaluate(`(() => {
+      const res = performance.getEntriesByType('resource');
+      const end = (re) => Math.round(res.find((e) => re.test(e.name))?.responseEnd ?? -1);
+      const start = (re) => Math.round(res.find((e) => re.test(e.name))?.startTime ?? -1);
+      return { fcp: window.__bench.fcp, js_end: end(/\\/assets\\/.*\\.js$/), w110_start: start(/countries-110m/), w110_end: end(/countries-110m/), w50_start: start(/countries-50m/), w50_end: end(/countries-50m/),
+        ...Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('am:')).map((m) => [m.name.slice(3), Math.round(m.startTime)])) };
+    })()`) as Record<string, number>;
     runs.push({ fcp_ms: Math.round(t.fcp), map_paint_ms: Math.round(st?.mapPaintMs ?? -1), live_ms: Math.round(st?.liveAtMs ?? -1), detailed_ms: Math.round(st?.worldDetailedAtMs ?? -1), ...t });
     await ctx.close();
   }
 } finally {
   await browser.close();
   await base.close();
-  await server.close();
+  // The server's close can stay unsettled (the store's writer thread): give it 3 s, then go on.
+  await Promise.race([server.close(), new Promise((r) => setTimeout(r, 3000))]);
 }
 const keys = Object.keys(runs[0] ?? {});
 const result = {
-  date: new Date().toISOString(), label: LABEL, kind: 'cold', runs: runs.length,
+  date: new Date().toISOString(), label: LABEL, kind: 'cold', web: WEB || 'dist/web', runs: runs.length,
   median: Object.fromEntries(keys.map((k) => [k, median(runs.map((x) => x[k]))])),
   max: Object.fromEntries(keys.map((k) => [k, Math.max(...runs.map((x) => x[k]))])),
   each: runs, load_avg_1m_start: Math.round(load0 * 10) / 10, load_avg_1m_end: Math.round(loadavg()[0] * 10) / 10,
@@ -68,3 +74,4 @@ const result = {
 const line = JSON.stringify(result);
 console.log(line);
 appendFileSync(join(ROOT, 'bench/render/results.jsonl'), line + '\n');
+process.exit(0);

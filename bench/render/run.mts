@@ -13,9 +13,10 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { ensureBuilt, pageBase, ROOT, startReal, TOKEN, WEB_DIST } from '../../test/e2e/helpers.js';
+import { ensureBuilt, pageBase, ROOT, startReal, TOKEN, WEB_DIST } from './setup.mjs';
 
 const arg = (k: string, d: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
+const WEB = arg('web', '');
 const RATE = Number(arg('rate', '1000'));
 const SECONDS = Number(arg('seconds', '30'));
 const WARMUP = Number(arg('warmup', '10'));
@@ -66,7 +67,9 @@ const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - 
 
 ensureBuilt();
 const server = await startReal();
-const base = await pageBase(server.url);
+// --web DIR: serve another build of the page (an A/B comparison) from a loopback static server
+// that forwards /api to the real server.
+const base = await pageBase(server.url, WEB);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [
   '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--enable-precise-memory-info', '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
@@ -128,7 +131,7 @@ try {
     malformed: endState.s.malformed, gaps_lost: endState.s.gapsLost,
     heap_mb_start: mb(startState.heap), heap_mb_end: mb(endState.heap), heap_mb_after_gc: mb(heapAfterGc), dom_elements: endState.dom,
     js: jsSize(), load_avg_1m_start: Math.round(load0 * 10) / 10, load_avg_1m_end: Math.round(loadavg()[0] * 10) / 10,
-    page_served_by: base.forwarded ? 'static forwarder + real API' : 'real server',
+    page_served_by: base.forwarded ? 'static forwarder + real API' : 'real server', web: WEB || 'dist/web',
     fps_per_second: perSecond,
     long_frames: (bench.loafs as any[]).filter((l) => l.start >= t0 && l.start <= t1).slice(0, 12),
   };
@@ -139,5 +142,7 @@ try {
   feeder?.kill('SIGTERM');
   await browser.close();
   await base.close();
-  await server.close();
+  // The server's close can stay unsettled (the store's writer thread): give it 3 s, then go on.
+  await Promise.race([server.close(), new Promise((r) => setTimeout(r, 3000))]);
 }
+process.exit(0);

@@ -14,9 +14,10 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ensureBuilt, pageBase, ROOT, startReal, TOKEN } from '../../test/e2e/helpers.js';
+import { ensureBuilt, pageBase, ROOT, startReal, TOKEN } from './setup.mjs';
 
 const arg = (k: string, d: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
+const WEB = arg('web', '');
 const RATE = Number(arg('rate', '1000'));
 const SECONDS = Number(arg('seconds', '20'));
 const WARMUP = Number(arg('warmup', '8'));
@@ -54,7 +55,9 @@ if (!ANALYZE) await record();
 async function record(): Promise<void> {
 ensureBuilt();
 const server = await startReal();
-const base = await pageBase(server.url);
+// --web DIR: serve another build of the page (an A/B comparison) from a loopback static server
+// that forwards /api to the real server.
+const base = await pageBase(server.url, WEB);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [
   '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
@@ -74,7 +77,8 @@ try {
   feeder?.kill('SIGTERM');
   await browser.close();
   await base.close();
-  await server.close();
+  // The server's close can stay unsettled (the store's writer thread): give it 3 s, then go on.
+  await Promise.race([server.close(), new Promise((r) => setTimeout(r, 3000))]);
 }
 }
 
@@ -161,3 +165,4 @@ console.log(JSON.stringify({
   task_counts: Object.fromEntries([...cpuHist, ...wallHist]), cpu_long_tasks: cpuLong,
   long_tasks: longTasks, other_threads: otherThreads,
 }, null, 1));
+process.exit(0);

@@ -25,6 +25,7 @@ import { KeyValues } from './widgets/kv.js';
 import { TopTables } from './widgets/tops.js';
 import { TrendsPanel } from './widgets/trends.js';
 
+performance.mark('am:script-start');
 // The coarse outlines are fetched first thing, while the rest of the page sets up.
 const coarseWorld = loadWorld(coarseWorldUrl);
 coarseWorld.catch(() => undefined);
@@ -661,7 +662,10 @@ setInterval(() => { void refreshInfo(); }, 300_000);
 async function loadWorlds(): Promise<void> {
   const t0 = performance.now();
   try {
+    performance.mark('am:script-ready');
     const coarse = await coarseWorld;
+    // Marks for the cold-load benchmark (bench/render/cold.mts): where the first-paint time goes.
+    performance.mark('am:coarse-parsed');
     // The coarse set is small (~20 ms to project): done in one task and painted at once.
     if (await map.setWorld(coarse, Infinity)) { worldLoaded = true; setText(byId('map-status'), ''); }
     // The detailed set (756 KB, parsed on this thread) waits until the coarse map is on screen.

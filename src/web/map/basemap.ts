@@ -9,6 +9,7 @@ import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { Theme } from '../palette.js';
 import type { ChoroplethDraw } from './layers/choropleth.js';
 import type { ViewTransform } from './view.js';
+import { projectDirect, type TopoWorld } from './direct.js';
 
 type Countries = Topology<{ countries: GeometryCollection<{ name: string }> }>;
 
@@ -37,9 +38,11 @@ const yieldTask = () => new Promise<void>((r) => setTimeout(r, 0));
 /**
  * Projects the outlines into Path2D objects, a few countries per task. `cancelled` is polled
  * between slices so a resize during the build abandons the stale one. `sliceMs` Infinity
- * projects in one task (the small coarse set, which the first paint waits for).
+ * projects in one task with the direct projection of direct.ts (the small coarse set, which the
+ * first paint waits for).
  */
 async function project(world: World, proj: GeoProjection, cancelled: () => boolean, sliceMs = SLICE_MS): Promise<Projected | null> {
+  if (sliceMs === Infinity) return projectDirect(world.topo as unknown as TopoWorld, proj);
   // Resampling below a pixel adds nothing at these scales and costs most of the time.
   const p = proj.precision(1);
   const make = (obj: Parameters<ReturnType<typeof geoPath>>[0]) => {
@@ -60,10 +63,8 @@ async function project(world: World, proj: GeoProjection, cancelled: () => boole
       t = performance.now();
     }
   }
-  if (sliceMs !== Infinity) {
-    await yieldTask();
-    if (cancelled()) return null;
-  }
+  await yieldTask();
+  if (cancelled()) return null;
   const borders = make(mesh(world.topo, world.topo.objects.countries, (a, b) => a !== b));
   return { sphere: make({ type: 'Sphere' }), graticule: make(geoGraticule10()), borders, countries };
 }

@@ -56,7 +56,7 @@ export class MapController {
     this.basemap = next;
     this.baseDirty = true;
     // The first outlines are painted in this task, not a frame later: nothing else is on the map yet.
-    if (first) this.paintBase();
+    if (first) { performance.mark('am:coarse-projected'); this.paintBase(); }
     return true;
   }
 
