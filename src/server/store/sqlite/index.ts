@@ -468,6 +468,8 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
         const w = worker;
         const exited = new Promise<void>((r) => w.once('exit', () => r()));
         await call({ op: 'close' });
+        // Held until the thread is gone: a script awaiting close() must not end under it.
+        w.ref();
         await exited;
       }
       rd.close();
