@@ -1,6 +1,7 @@
 /**
  * Shared parts of the browser tests: build the page when dist/web is missing or older than its
  * sources, start the real server on a free port with a temp data directory, launch Chromium.
+ * Free of vitest, so benchmarks run by plain tsx use it too; the suite hooks are in suite.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -8,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
 import { buildConfig } from '../../src/server/config/load.js';
 import { startServer, type RunningServer } from '../../src/server/main.js';
-import { startFixture, type Fixture } from './fixture.js';
+import { startFixture } from './fixture.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WEB_DIST = join(ROOT, 'dist', 'web');
@@ -137,52 +137,3 @@ export async function pageBase(serverUrl: string): Promise<{ url: string; close(
 
 export type RealServer = Awaited<ReturnType<typeof startReal>>;
 export type PageBaseUrl = Awaited<ReturnType<typeof pageBase>>;
-
-/**
- * The hooks every browser suite needs: beforeAll builds the page if stale and launches Chromium
- * while `start` brings up what the page talks to (it fills its fields into the suite itself, so a
- * half-finished start is still torn down); afterAll closes Chromium, then runs `stop`.
- * beforeAll may take up to 120 s (a cold vite build on a loaded machine).
- */
-function useBrowserSuite<T extends object>(start: (into: Partial<T>) => Promise<void>, stop: (parts: Partial<T>) => Promise<void>): { browser: Browser } & T {
-  const suite = {} as { browser: Browser } & T;
-  beforeAll(async () => {
-    ensureBuilt();
-    const [browser] = await Promise.all([launch(), start(suite as Partial<T>)]);
-    suite.browser = browser;
-  }, 120_000);
-  afterAll(async () => {
-    await suite.browser?.close();
-    await stop(suite as Partial<T>);
-  });
-  return suite;
-}
-
-export interface PageSuite { browser: Browser; server: RealServer; base: PageBaseUrl }
-
-/**
- * Registers beforeAll/afterAll for a browser suite against the real server (started with
- * `server`, default: open access, no demo) and returns the suite. Its fields are set once
- * beforeAll has run: read them inside tests and hooks, never at module level. afterAll closes
- * Chromium, then the page forwarder, then the server.
- */
-export function usePageSuite(server: ServerOpts = {}): PageSuite {
-  return useBrowserSuite<Omit<PageSuite, 'browser'>>(
-    async (s) => {
-      s.server = await startReal(server);
-      s.base = await pageBase(s.server.url);
-    },
-    async (s) => {
-      await s.base?.close();
-      await s.server?.close();
-    },
-  );
-}
-
-/** As usePageSuite, but the page talks to the controllable stand-in server of fixture.ts (serving dist/web). */
-export function useFixtureSuite(): { browser: Browser; fx: Fixture } {
-  return useBrowserSuite<{ fx: Fixture }>(
-    async (s) => { s.fx = await startFixture({ webDir: WEB_DIST }); },
-    async (s) => { await s.fx?.close(); },
-  );
-}

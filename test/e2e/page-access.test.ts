@@ -4,7 +4,8 @@
  * history window of the top tables (GET /api/stats).
  */
 import { describe, expect, it } from 'vitest';
-import { ANALYST, gbToUs, openPage, post, until, usePageSuite } from './helpers.js';
+import { ANALYST, gbToUs, openPage, post, until } from './helpers.js';
+import { usePageSuite } from './suite.js';
 
 const suite = usePageSuite({ access: { mode: 'public', analystToken: ANALYST } });
 

@@ -4,7 +4,8 @@
  * the server's CSP and speaks the /api/stream protocol.
  */
 import { describe, expect, it } from 'vitest';
-import { openPage, until, useFixtureSuite } from './helpers.js';
+import { openPage, until } from './helpers.js';
+import { useFixtureSuite } from './suite.js';
 
 const suite = useFixtureSuite();
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { gbToUs, openPage, pageBase, post, startReal, until, usePageSuite, type RealServer } from './helpers.js';
+import { gbToUs, openPage, pageBase, post, startReal, until, type RealServer } from './helpers.js';
+import { usePageSuite } from './suite.js';
 
 const suite = usePageSuite();
 

@@ -8,7 +8,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ensureDir, gbToUs, openPage, pageBase, post, ROOT, startReal, until, usePageSuite, type Ingest } from './helpers.js';
+import { ensureDir, gbToUs, openPage, pageBase, post, ROOT, startReal, until, type Ingest } from './helpers.js';
+import { usePageSuite } from './suite.js';
 
 const suite = usePageSuite();
 

@@ -5,7 +5,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureDir, openPage, ROOT, until, usePageSuite } from './helpers.js';
+import { ensureDir, openPage, ROOT, until } from './helpers.js';
+import { usePageSuite } from './suite.js';
 
 const suite = usePageSuite({ demo: { enabled: true, rate: 20, seed: 7 } });
 const IMG = join(ROOT, 'docs', 'img');

@@ -3,7 +3,8 @@
  * makes its AS and network appear as new, and its feed rows carry the NEW AS badge.
  */
 import { describe, expect, it } from 'vitest';
-import { gbToUs, openPage, post, until, usePageSuite } from './helpers.js';
+import { gbToUs, openPage, post, until } from './helpers.js';
+import { usePageSuite } from './suite.js';
 
 const suite = usePageSuite();
 
