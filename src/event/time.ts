@@ -90,6 +90,34 @@ export function parseIsoLike(text: string, timeZone = 'UTC'): number | null {
   return base - sign * offMin * 60_000;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * True when `text` is already the event time form, `YYYY-MM-DDTHH:MM:SS.mmmZ` with a year from
+ * 1000 and a real calendar date and time (no leap second): exactly what toIso(parseIsoLike(text))
+ * would give back, so callers may keep the text as it is. Parsers emit this form, and checking it
+ * costs a few character tests where parsing and formatting again cost a microsecond per event.
+ */
+export function isEventTime(text: string): boolean {
+  if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return false;
+  for (let i = 0; i < 23; i++) {
+    const c = text.charCodeAt(i);
+    const want = i === 4 || i === 7 ? 45 /* - */ : i === 10 ? 84 /* T */ : i === 13 || i === 16 ? 58 /* : */ : i === 19 ? 46 /* . */ : -1;
+    if (want === -1 ? c < 48 || c > 57 : c !== want) return false;
+  }
+  // Digits are known to be digits here: two- and four-digit numbers by character codes.
+  const n = (a: number, b: number) => {
+    let v = 0;
+    for (let i = a; i < b; i++) v = v * 10 + text.charCodeAt(i) - 48;
+    return v;
+  };
+  const year = n(0, 4), month = n(5, 7), day = n(8, 10);
+  if (year < 1000 || month < 1 || month > 12 || day < 1) return false;
+  const leap = month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0);
+  if (day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return false;
+  return n(11, 13) <= 23 && n(14, 16) <= 59 && n(17, 19) <= 59;
+}
+
 /** Latest instant an event may carry: 9999-12-31T23:59:59.999Z (ISO-8601 with four-digit years). */
 const MAX_EPOCH_MS = 253402300799999;
 

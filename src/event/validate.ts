@@ -6,7 +6,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { IngestEventSchema, MAX_DETAIL_KEYS, MAX_TEXT, type NormalEvent } from './schema.js';
 import { canonicalIp } from './ip.js';
-import { parseIsoLike, toIso } from './time.js';
+import { isEventTime, parseIsoLike, toIso } from './time.js';
 import type { ErrorCode } from './errors.js';
 
 const check = TypeCompiler.Compile(IngestEventSchema);
@@ -66,28 +66,32 @@ export function validateIngest(value: unknown, defaults: ValidateDefaults): Vali
   if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(o.time)) {
     return { ok: false, code: 'EVENT_BAD_TIME', message: `/time: needs an offset or Z: ${JSON.stringify(clip(o.time, 64))}` };
   }
-  const epoch = parseIsoLike(o.time);
-  const time = epoch === null ? null : toIso(epoch);
+  let time: string | null = o.time;
+  if (!isEventTime(o.time)) {
+    const epoch = parseIsoLike(o.time);
+    time = epoch === null ? null : toIso(epoch);
+  }
   if (time === null) return { ok: false, code: 'EVENT_BAD_TIME', message: `/time: not ISO-8601: ${JSON.stringify(clip(o.time, 64))}` };
   const src = canonicalIp(o.source.ip);
   if (!src) return { ok: false, code: 'EVENT_BAD_IP', message: `/source/ip: not an IP address: ${JSON.stringify(clip(o.source.ip, 64))}` };
   const dst = canonicalIp(o.destination.ip);
   if (!dst) return { ok: false, code: 'EVENT_BAD_IP', message: `/destination/ip: not an IP address: ${JSON.stringify(clip(o.destination.ip, 64))}` };
 
+  // Built by assignment, not by spreading optional parts: this runs once per event on every
+  // ingest path, and each spread of a small literal allocates and copies.
   const obs = o.observer ?? {};
+  const observer: NormalEvent['observer'] = { name: obs.name || defaults.sensor, product: obs.product || defaults.product || 'unknown' };
+  const site = obs.site || defaults.site;
+  if (site) observer.site = site;
+  const rule: NormalEvent['rule'] = { name: o.rule.name };
+  if (o.rule.id !== undefined) rule.id = o.rule.id;
+  if (o.rule.rev !== undefined) rule.rev = o.rule.rev;
+  const source: NormalEvent['source'] = { ip: src };
+  if (o.source.port !== undefined) source.port = o.source.port;
+  const destination: NormalEvent['destination'] = { ip: dst };
+  if (o.destination.port !== undefined) destination.port = o.destination.port;
   const event: NormalEvent = {
-    time,
-    observer: {
-      name: obs.name || defaults.sensor,
-      product: obs.product || defaults.product || 'unknown',
-      ...(obs.site || defaults.site ? { site: obs.site || defaults.site } : {}),
-    },
-    category: o.category,
-    severity: o.severity,
-    rule: { name: o.rule.name, ...(o.rule.id !== undefined ? { id: o.rule.id } : {}), ...(o.rule.rev !== undefined ? { rev: o.rule.rev } : {}) },
-    source: { ip: src, ...(o.source.port !== undefined ? { port: o.source.port } : {}) },
-    destination: { ip: dst, ...(o.destination.port !== undefined ? { port: o.destination.port } : {}) },
-    count: o.count ?? 1,
+    time, observer, category: o.category, severity: o.severity, rule, source, destination, count: o.count ?? 1,
   };
   if (o.action !== undefined) event.action = o.action;
   if (o.transport !== undefined) event.transport = String(o.transport).toLowerCase();

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { epochToIso, isoTime, monthNumber, offsetMs, wallTimeToEpoch } from './index.js';
+import { utcIsoTime } from './time.js';
 import { iptablesParser } from '../iptables/parser.js';
+import { parseIsoLike, toIso } from '../../../event/time.js';
+import { mulberry32 } from '../../random.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
 
@@ -31,5 +34,28 @@ describe('time helpers', () => {
     expect(iptablesParser.parse(line, { now, timezone: 'UTC', sensor: 's' })).toMatchObject({ kind: 'error', code: 'PARSE_BAD_TIME' });
     const ok = iptablesParser.parse(line.replace('30/Feb', '28/Feb'), { now, timezone: 'UTC', sensor: 's' });
     expect(ok.kind === 'events' && ok.events[0].time).toBe('2026-02-28T09:00:00.000Z');
+  });
+});
+
+describe('utcIsoTime (the fast path of isoTime)', () => {
+  it('gives what the full parse gives whenever it answers', () => {
+    const r = mulberry32(2026);
+    const pick = (n: number) => Math.floor(r() * n);
+    const pad = (v: number, w: number) => String(v).padStart(w, '0');
+    const zones = ['Z', '+0000', '+00:00', 'z', '+0100', '-0000', '', ' Z'];
+    let answered = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const frac = pick(8) === 0 ? '' : `.${pad(pick(1e9), 9).slice(0, 1 + pick(9))}`;
+      const t = `${pad(1990 + pick(50), 4)}-${pad(pick(14), 2)}-${pad(pick(33), 2)}T${pad(pick(25), 2)}:${pad(pick(61), 2)}:${pad(pick(61), 2)}${frac}${zones[pick(zones.length)]}`;
+      const fast = utcIsoTime(t);
+      if (fast === null) continue;
+      answered++;
+      const epoch = parseIsoLike(t, 'UTC');
+      expect(fast, t).toBe(epoch === null ? null : toIso(epoch));
+    }
+    expect(answered).toBeGreaterThan(1000);
+    expect(utcIsoTime('2026-02-28T10:00:00.123456+0000')).toBe('2026-02-28T10:00:00.123Z');
+    expect(isoTime('2026-02-28T10:00:00.123456+0100', 'UTC')).toBe('2026-02-28T09:00:00.123Z');
+    expect(utcIsoTime('2026-02-30T10:00:00.123Z')).toBeNull();
   });
 });

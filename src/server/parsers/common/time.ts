@@ -2,7 +2,7 @@
  * Time helpers shared by parsers: wall-clock fields to an instant (year-less syslog, Snort and
  * CEF dates), ISO-like text to event time, epoch numbers to event time.
  */
-import { inferYear, parseIsoLike, toIso, zonedToEpoch } from '../../../event/time.js';
+import { inferYear, isEventTime, parseIsoLike, toIso, zonedToEpoch } from '../../../event/time.js';
 import { own } from './table.js';
 
 export interface WallTime {
@@ -62,8 +62,26 @@ export function monthNumber(abbr: string): number | undefined {
 
 /** Event time (ISO-8601 UTC) of ISO-like text (`...+0000`, `...Z`, naive read in `timeZone`), or null. */
 export function isoTime(text: string, timeZone: string): string | null {
+  const fast = utcIsoTime(text);
+  if (fast !== null) return fast;
   const epoch = parseIsoLike(text, timeZone);
   return epoch === null ? null : toIso(epoch);
+}
+
+/**
+ * The common case without parsing: UTC text with a `T`, milliseconds or finer and `Z`, `+0000` or
+ * `+00:00` (Suricata's `2026-02-28T10:00:00.123456+0000`) is the event time once cut to
+ * milliseconds. Null when the text is anything else (the full parse then decides).
+ */
+export function utcIsoTime(text: string): string | null {
+  if (text.length < 24 || text.charCodeAt(10) !== 84 /* T */ || text.charCodeAt(19) !== 46 /* . */) return null;
+  let i = 20;
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  if (i < 23 || i > 29) return null;
+  const zone = text.slice(i);
+  if (zone !== 'Z' && zone !== '+0000' && zone !== '+00:00') return null;
+  const candidate = `${text.slice(0, 23)}Z`;
+  return isEventTime(candidate) ? candidate : null;
 }
 
 /**
