@@ -10,7 +10,7 @@ import { appendFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ensureBuilt, pageBase, ROOT, startReal } from './setup.mjs';
+import { ensureBuilt, openCold, pageBase, ROOT, startReal } from './setup.mjs';
 
 const arg = (k: string, d: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
 const WEB = arg('web', '');
@@ -22,7 +22,6 @@ const INIT = `(() => {
   try { new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'first-contentful-paint') b.fcp = e.startTime; }).observe({ type: 'paint', buffered: true }); } catch (e) {}
 })();`;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : -1; };
 
 ensureBuilt();
@@ -37,16 +36,7 @@ const load0 = loadavg()[0];
 const runs: Record<string, number>[] = [];
 try {
   for (let r = 0; r < RUNS; r++) {
-    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
-    await ctx.addInitScript({ content: INIT });
-    const page = await ctx.newPage();
-    await page.goto(`${base.url}/`);
-    let st: any;
-    for (let i = 0; i < 200; i++) {
-      st = await page.evaluate(() => (window as any).__attackmap?.state);
-      if (st?.mapPaintMs && st.liveAtMs && st.worldDetailed) break;
-      await sleep(50);
-    }
+    const { ctx, page, st } = await openCold(browser, `${base.url}/`, INIT, (s) => s?.mapPaintMs && s.liveAtMs && s.worldDetailed);
     // A string, not a function: the TypeScript loader would add helpers the page lacks.
     const t = await page.evaluate(`(() => {
       const res = performance.getEntriesByType('resource');
@@ -61,8 +51,7 @@ try {
 } finally {
   await browser.close();
   await base.close();
-  // The server's close can stay unsettled (the store's writer thread): give it 3 s, then go on.
-  await Promise.race([server.close(), new Promise((r) => setTimeout(r, 3000))]);
+  await server.close();
 }
 const keys = Object.keys(runs[0] ?? {});
 const result = {

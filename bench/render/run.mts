@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { ensureBuilt, pageBase, ROOT, startReal, TOKEN, WEB_DIST } from './setup.mjs';
+import { ensureBuilt, openCold, pageBase, ROOT, startReal, TOKEN, WEB_DIST } from './setup.mjs';
 
 const arg = (k: string, d: string) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
 const WEB = arg('web', '');
@@ -78,16 +78,7 @@ const load0 = loadavg()[0];
 let feeder: ReturnType<typeof spawn> | null = null;
 try {
   // Cold load (empty browser cache, new context), nothing streaming yet.
-  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
-  await ctx.addInitScript({ content: INIT });
-  const page = await ctx.newPage();
-  await page.goto(`${base.url}/`);
-  let st: any;
-  for (let i = 0; i < 200; i++) {
-    st = await page.evaluate(() => (window as any).__attackmap?.state);
-    if (st?.mapPaintMs && st.liveAtMs) break;
-    await sleep(50);
-  }
+  const { ctx, page, st } = await openCold(browser, `${base.url}/`, INIT, (s) => s?.mapPaintMs && s.liveAtMs);
   const fcp = await page.evaluate(() => (window as any).__bench.fcp as number);
   const cold = { fcp_ms: Math.round(fcp), map_paint_ms: Math.round(st?.mapPaintMs ?? -1), live_ms: Math.round(st?.liveAtMs ?? -1) };
 
@@ -142,7 +133,6 @@ try {
   feeder?.kill('SIGTERM');
   await browser.close();
   await base.close();
-  // The server's close can stay unsettled (the store's writer thread): give it 3 s, then go on.
-  await Promise.race([server.close(), new Promise((r) => setTimeout(r, 3000))]);
+  await server.close();
 }
 process.exit(0);

@@ -1,39 +1,21 @@
 /**
- * What the render benchmarks need from a running attackmap, without the browser-test helpers
- * (those register vitest hooks, which end a plain `tsx` process): build the page if stale,
- * start the real server on a free loopback port with a temp data dir, and the URL to load the
- * page from (the real server's `/`, or a static forwarder for another build with `--web DIR`).
+ * What the render benchmarks need from a running attackmap: the page built if stale (the e2e
+ * helpers' check), the real server on a free loopback port with a temp data dir, the URL to load
+ * the page from (the real server's `/`, or a static forwarder for another build with `--web
+ * DIR`), and a cold page load that waits for the page's own timings.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildConfig } from '../../src/server/config/load.js';
 import { startServer, type RunningServer } from '../../src/server/main.js';
 import { startFixture } from '../../test/e2e/fixture.js';
+import { WEB_DIST } from '../../test/e2e/helpers.js';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const WEB_DIST = join(ROOT, 'dist', 'web');
+export { ensureBuilt, ROOT, WEB_DIST } from '../../test/e2e/helpers.js';
 /** Ingest token of the benchmark server (loopback only). */
 export const TOKEN = 'bench-render-token-0001';
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newest(p));
-    else if (!e.name.endsWith('.test.ts')) t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Runs `vite build` when dist/web is older than src/web (or missing). */
-export function ensureBuilt(): void {
-  const index = join(WEB_DIST, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(ROOT, 'src', 'web'))) return;
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-}
 
 /** The real server: temp data dir, port 0 on loopback, ingest token, 50 ms stream tick. */
 export async function startReal(): Promise<RunningServer> {
@@ -51,4 +33,23 @@ export async function pageBase(serverUrl: string, web = ''): Promise<{ url: stri
   }
   const fx = await startFixture({ webDir: web || WEB_DIST, proxy: serverUrl });
   return { url: fx.url, close: () => fx.close(), forwarded: true };
+}
+
+/**
+ * Opens the page at `url` in a new browser context (empty cache, 1920×1080) with `init` run
+ * before the page's own code, and polls the page's state hook every 50 ms (at most 10 s) until
+ * `ready(state)`. Returns the context, the page and the last state seen.
+ */
+export async function openCold(browser: Browser, url: string, init: string, ready: (st: any) => boolean): Promise<{ ctx: BrowserContext; page: Page; st: any }> {
+  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+  await ctx.addInitScript({ content: init });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  let st: any;
+  for (let i = 0; i < 200; i++) {
+    st = await page.evaluate(() => (window as any).__attackmap?.state);
+    if (ready(st)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { ctx, page, st };
 }

@@ -77,8 +77,7 @@ try {
   feeder?.kill('SIGTERM');
   await browser.close();
   await base.close();
-  // The server's close can stay unsettled (the store's writer thread): give it 3 s, then go on.
-  await Promise.race([server.close(), new Promise((r) => setTimeout(r, 3000))]);
+  await server.close();
 }
 }
 
