@@ -10,17 +10,14 @@
  * client pauses the worker instead of growing memory. Workers are kept for reuse while idle for
  * `idleMs`; a client that stops reading for `stallMs` has its export cancelled.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { Readable } from 'node:stream';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
 import type { HistoryQuery } from '../types.js';
 import type { RedactOptions } from '../../stream/redact.js';
 import type { ExportFormat } from '../../http/export-format.js';
 import type { ExportJob, FromWorker, ToWorker } from './export-worker.js';
 import { MAX_EXPORT_PAGE } from './query.js';
+import { startThread } from './thread.js';
 
 /** Default number of exports that may run at once (each one keeps a core busy while it runs). */
 export const MAX_EXPORTS = 2;
@@ -86,24 +83,6 @@ interface Slot {
   idle: NodeJS.Timeout | null;
 }
 
-/** How to start the worker: the built file beside the bundle, or the TypeScript source through tsx. */
-function spawn(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) {
-    const entry = new URL('./export-worker.js', here);
-    // A build without the worker entry: say so now, so the caller can export in-process instead.
-    if (!existsSync(fileURLToPath(entry))) throw new Error(`export worker missing: ${fileURLToPath(entry)}`);
-    return new Worker(entry);
-  }
-  // Running from source (tsx, vitest): a worker does not inherit the loader that compiles
-  // TypeScript, so a small ESM bootstrap registers tsx first.
-  const tsxDir = dirname(createRequire(here).resolve('tsx'));
-  const api = pathToFileURL(join(tsxDir, 'esm', 'api', 'index.mjs')).href;
-  const target = new URL('./export-worker.ts', here).href;
-  const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(target)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`));
-}
-
 /** Creates the export pool for one database file. Workers start on the first export. */
 export function createExporter(opts: ExporterOptions): Exporter {
   const max = Math.max(1, opts.maxConcurrent ?? MAX_EXPORTS);
@@ -125,7 +104,7 @@ export function createExporter(opts: ExporterOptions): Exporter {
   }
 
   function newSlot(): Slot {
-    const worker = spawn();
+    const worker = startThread('export-worker');
     worker.unref();
     const slot: Slot = { worker, job: null, idle: null };
     worker.on('message', (m: FromWorker) => { if (slot.job && m.id === slot.job.id) slot.job.onMessage(m); });

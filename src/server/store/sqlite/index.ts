@@ -16,10 +16,8 @@
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AttackEvent } from '../../../event/schema.js';
 import { CodedError } from '../../../event/errors.js';
 import type { DeadLetter, EventLog, HistoryPage, HistoryQuery, StatsQuery, StatsResult, TrendsQuery, TrendsResult } from '../types.js';
@@ -28,6 +26,7 @@ import { queryRows, runQuery } from './query.js';
 import { runStats, runStatsAsync } from './stats.js';
 import { isValidId, parseId, rowJson, rowToEvent } from './rows.js';
 import { registerSeenFunctions, runTrends } from './trends.js';
+import { startThread } from './thread.js';
 import type { WriteRequest, WriteResult, WriterOptions } from './writer.js';
 
 export { MAX_PAGE, SCAN_BUDGET } from './query.js';
@@ -125,20 +124,6 @@ interface Reply {
 }
 
 /**
- * Starts the writer thread. Built (dist/server), its code is writer-worker.js beside the bundle;
- * from TypeScript sources (tests, tsx) the thread first registers tsx's loader, then imports
- * writer-worker.ts from beside this module.
- */
-function startWriterThread(data: WriterOptions): Worker {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./writer-worker.js', self), { workerData: data });
-  const api = pathToFileURL(createRequire(self).resolve('tsx/package.json').replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./writer-worker.ts', self).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
-}
-
-/**
  * Opens (creating if needed) the event log in `opts.dataDir`. Throws CodedError('STORE_OPEN_FAILED')
  * when the directory or file cannot be used.
  */
@@ -198,7 +183,7 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
   }
 
   function spawn(): Worker {
-    const w = startWriterThread(writerOptions);
+    const w = startThread('writer-worker', { workerData: writerOptions });
     w.unref();
     w.on('message', (r: Reply) => {
       if (r.deleted) eventCount -= r.deleted;
@@ -224,7 +209,11 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
 
   /** Sends one message to the writer (started on first use, and again after it died). */
   function call(msg: { op: 'write'; req: WriteRequest } | { op: 'sweep'; now: number } | { op: 'close' }): Promise<Reply> {
-    if (!worker) worker = spawn();
+    try {
+      if (!worker) worker = spawn();
+    } catch (err) {
+      return Promise.resolve({ seq: -1, ok: false, message: (err as Error).message });
+    }
     const w = worker;
     const s = ++seq;
     return new Promise<Reply>((resolve) => {
@@ -238,7 +227,12 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
   // Started now rather than on the first write, so that write does not wait for the thread to boot.
   let markReady!: () => void;
   const ready = new Promise<void>((r) => { markReady = r; });
-  worker = spawn();
+  try {
+    worker = spawn();
+  } catch (err) {
+    rd.close();
+    throw new CodedError('STORE_OPEN_FAILED', `cannot start the event log writer: ${(err as Error).message}`);
+  }
 
   // --- group commit --------------------------------------------------------------------
   const queue: Pending[] = [];
@@ -274,7 +268,7 @@ export function openSqliteLog(opts: SqliteLogOptions): SqliteEventLog {
       events: items.map((it) => it.jsons.join('\n')).join('\n'),
       count: events,
       fallbackMs: now(),
-      deadLetters: dead.length === 1 ? dead[0].entries : dead.flatMap((d) => d.entries),
+      deadLetters: dead.flatMap((d) => d.entries),
       state,
     };
     const r = await call({ op: 'write', req });
