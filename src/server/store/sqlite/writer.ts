@@ -75,7 +75,7 @@ function factsOf(e: EnrichedEvent, fallbackMs: number): Facts {
 
 export class LogWriter {
   private readonly db: Database.Database;
-  private readonly tx: (req: WriteRequest) => WriteResult & { seen: SeenBatch; asnOrgs: Map<number, string> };
+  private readonly tx: { immediate(req: WriteRequest): { ids: number[]; deadRemoved: number; seen: SeenBatch; asnOrgs: Map<number, string> } };
   private readonly knownAsn = new Map<number, string>();
   private readonly retention: Retention;
   private clock = Date.now();
@@ -106,8 +106,7 @@ export class LogWriter {
     for (const r of db.prepare('SELECT asn, org FROM asn_names').all() as { asn: number; org: string }[]) this.knownAsn.set(r.asn, r.org);
     this.deadCount = (db.prepare("SELECT n FROM meta WHERE key = 'dead_letters'").get() as { n: number }).n;
 
-    const body = db.transaction((req: WriteRequest) => {
-      const started = Date.now();
+    this.tx = db.transaction((req: WriteRequest) => {
       const rb = new RollupBatch();
       const sb = new SeenBatch(seenCache);
       const jsons = req.count === 0 ? [] : req.events.split('\n');
@@ -142,18 +141,8 @@ export class LogWriter {
         }
       }
       for (const [k, v] of req.state) putState.run(k, v);
-      return { ids, deadRemoved, durationMs: 0, started, seen: sb, asnOrgs: rb.asnOrgs };
+      return { ids, deadRemoved, seen: sb, asnOrgs: rb.asnOrgs };
     });
-
-    this.tx = (req) => {
-      const out = body.immediate(req);
-      // Caches learn only what a committed transaction stored (a throw above leaves them as they were).
-      out.seen.commit();
-      for (const [asn, org] of out.asnOrgs) this.knownAsn.set(asn, org);
-      this.deadCount += req.deadLetters.length - out.deadRemoved;
-      out.durationMs = Date.now() - out.started;
-      return out;
-    };
 
     this.retention = new Retention(db, {
       now: () => this.clock,
@@ -165,8 +154,13 @@ export class LogWriter {
 
   /** Stores one request in one transaction; throws when the commit fails (nothing of it stored). */
   write(req: WriteRequest): WriteResult {
-    const { ids, deadRemoved, durationMs } = this.tx(req);
-    return { ids, deadRemoved, durationMs };
+    const started = Date.now();
+    const out = this.tx.immediate(req);
+    // Caches learn only what a committed transaction stored (a throw above leaves them as they were).
+    out.seen.commit();
+    for (const [asn, org] of out.asnOrgs) this.knownAsn.set(asn, org);
+    this.deadCount += req.deadLetters.length - out.deadRemoved;
+    return { ids: out.ids, deadRemoved: out.deadRemoved, durationMs: Date.now() - started };
   }
 
   /** One retention pass with `nowMs` as the clock. */
