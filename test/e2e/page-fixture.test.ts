@@ -50,6 +50,8 @@ describe('page against a controllable stream', () => {
       const s = await page.evaluate(state);
       expect(s.total).toBe(1);
       expect(s.malformed).toBe(4); // two bad events, one unparsable attack, one bad stats
+      // The feed repaints in its own animation frame, after the state read above.
+      await until(page, () => (document.getElementById('feed') as HTMLElement).innerText.includes('good one'));
       expect(await page.locator('#feed').innerText()).toContain('good one');
       await until(page, () => /gaps \(lost\)\s+7/.test((document.getElementById('health') as HTMLElement).innerText));
       expect(problems).toEqual([]);

@@ -33,6 +33,8 @@ describe('map page against the real server', () => {
       expect(text.indexOf('e2e feed rule beta')).toBeLessThan(text.indexOf('e2e feed rule alpha'));
       await until(page, totalAtLeast, before + 2);
       await until(page, () => document.querySelector('[data-top=srcCountry] li .name')?.textContent === 'GB');
+      // Gauges repaint in their own animation frame, after the state that the waits above read.
+      await until(page, () => [...document.querySelectorAll('#g-cats li')].some((li) => li.textContent!.includes('exploit') && Number(li.querySelector('b')?.textContent?.replace(/,/g, '')) >= 1));
       const exploit = await page.locator('#g-cats li', { hasText: 'exploit' }).locator('b').innerText();
       expect(Number(exploit.replace(/,/g, ''))).toBeGreaterThanOrEqual(1);
       await expect(page.locator('#conn').getAttribute('data-state')).resolves.toBe('live');
