@@ -67,6 +67,8 @@ describe('page against a controllable stream', () => {
         event({ category: 'intel', destination: { ip: '0.0.0.0', geo: null, range: 'unspecified' } }),
       ] }, String(seq));
       await until(page, () => (window as any).__attackmap.state.total >= 2);
+      // Counters repaint in their own animation frame, after the state read above.
+      await until(page, () => document.getElementById('unlocated-n')?.textContent === '2');
       expect(await page.locator('#unlocated-n').innerText()).toBe('2');
       const arcs = await page.evaluate(() => (window as any).__attackmap.state.arcs);
       expect(arcs).toBe(1); // the intel marker; the unlocated event draws nothing
@@ -80,6 +82,7 @@ describe('page against a controllable stream', () => {
         return n;
       });
       expect(painted).toBe(0);
+      await until(page, () => (document.getElementById('feed') as HTMLElement).innerText.includes('no target (intel)'));
       expect(await page.locator('#feed').innerText()).toContain('no target (intel)');
     } finally { await ctx.close(); }
   });

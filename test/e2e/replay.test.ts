@@ -74,6 +74,8 @@ describe('replay on the live map', () => {
       const st = await page.evaluate(() => (window as any).__attackmap.state);
       expect(st.total).toBe(N);
       expect(st.replay.windowTotal).toBe(N);
+      // Gauges repaint in their own animation frame, after the state read above.
+      await until(page, (n) => document.getElementById('g-total')?.textContent === String(n), N);
       expect(await page.locator('#g-total').innerText()).toBe(String(N));
       const cat = async (c: string) => Number(await page.locator('#g-cats li', { hasText: c }).locator('b').innerText());
       expect(await cat('scan')).toBe(10);
