@@ -122,6 +122,8 @@ describe('replay on the live map', () => {
         expect(await second.page.locator('#filter-summary').innerText()).toContain('scan');
         // Paused at the same position, so the same events are shown: only scans, none after `at`.
         await until(second.page, (n) => (window as any).__attackmap.state.total === n, first.released);
+        // The feed paints in its own animation frame, a frame after the state.
+        await until(second.page, () => document.querySelectorAll('#feed .row:not([hidden]) .c-rule').length > 0);
         const rules = await second.page.evaluate(feedRules);
         expect(rules.length).toBeGreaterThan(0);
         expect(rules.every((r) => r.endsWith(' scan'))).toBe(true);
