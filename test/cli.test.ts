@@ -21,10 +21,16 @@ const SLOW = 180_000;
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-/** Runs `attackmap ...args` with `input` on stdin; no ATTACKMAP_* settings leak in from the caller. */
-function attackmap(args: string[], input?: string): Promise<Run> {
+/** The caller's environment without ATTACKMAP_* settings, plus `extra`. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ATTACKMAP_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+/** Runs `attackmap ...args` with `input` on stdin; no ATTACKMAP_* settings leak in from the caller. */
+function attackmap(args: string[], input?: string): Promise<Run> {
+  const env = cleanEnv();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -188,6 +194,39 @@ describe.concurrent('attackmap command', () => {
     const dbs = info.databases as Array<{ kind: string; licence: string }>;
     expect(dbs.map((d) => d.kind)).toEqual(expect.arrayContaining(['city', 'asn']));
     for (const d of dbs) expect(d.licence).toMatch(/\S/);
+  }, SLOW);
+
+  it('serve says what is unset or unused, answers HTTP, and stops cleanly on SIGTERM', async () => {
+    const data = join(dir, 'serve-data');
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], {
+      cwd: root, env: cleanEnv({ ATTACKMAP_REDIS_URL: 'redis://127.0.0.1:1' }), stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        const m = /serving (http:\/\/\S+)/.exec(stdout);
+        if (m && stdout.includes('redis.url')) resolveUrl(m[1]);
+      });
+      void exited.then((code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
+    });
+    try {
+      expect(stdout).toContain('ingest: no token configured');
+      expect(stdout).toContain('redis.url: reserved for several nodes');
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('SIGTERM, stopping');
+    // The server logs JSON lines on stderr: nothing above info while starting and stopping.
+    const levels = stderr.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { level: string }).level);
+    expect(levels.length).toBeGreaterThan(0);
+    expect(levels.filter((l) => l !== 'info')).toEqual([]);
   }, SLOW);
 
   it('help prints usage and exits 0; no command exits 2; an unknown command exits 2', async () => {

@@ -57,6 +57,7 @@ async function serve(args: string[], out: Out, err: Out): Promise<number> {
   const server = await startServer(config);
   out.write(`attackmap ${VERSION} serving ${server.url}\n`);
   if (!config.ingest.token) out.write('ingest: no token configured, so POST /api/events answers 401 (set ATTACKMAP_INGEST_TOKEN)\n');
+  if (config.redis.url) out.write('redis.url: reserved for several nodes sharing one event log, not used by this version (the redis source type has its own url)\n');
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {

@@ -1,5 +1,5 @@
 /**
- * Severity from Snort/Suricata priority (1 = highest). DESIGN.md: 1 → high, 2 → medium,
+ * Severity from Snort/Suricata priority (1 = highest): 1 → high, 2 → medium,
  * 3 and above → low; `critical` only from CRITICAL_CLASSTYPES or rule metadata
  * `signature_severity: Critical` (the Emerging Threats metadata key, see
  * https://community.emergingthreats.net/t/signature-metadata/96 ).
