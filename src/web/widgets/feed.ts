@@ -69,8 +69,11 @@ export class FeedView {
     while (this.rows.length < need) {
       const root = el('div', 'row');
       root.setAttribute('role', 'button');
-      const time = el('span', 'c-time'), cat = el('span', 'c-cat'), src = el('span', 'c-src'), dst = el('span', 'c-dst'), rule = el('span', 'c-rule');
-      root.append(time, cat, src, dst, rule);
+      const time = el('span', 'c-time'), cat = el('span', 'c-cat'), cell = el('span', 'c-src'), dst = el('span', 'c-dst'), rule = el('span', 'c-rule');
+      // The address has its own element so that it, not the NEW AS badge after it, gives way on a narrow row.
+      const src = el('span', 'addr');
+      cell.append(src);
+      root.append(time, cat, cell, dst, rule);
       this.box.append(root);
       this.rows.push({ root, time, cat, src, dst, rule, idx: -1 });
     }
