@@ -26,6 +26,9 @@ if (!only || only === 'server') {
     bundle: true,
     platform: 'node',
     format: 'esm',
+    // The server (fastify, SQLite, GeoIP) is a chunk of its own that only `serve` loads, so the
+    // other commands start without it.
+    splitting: true,
     target: 'node20',
     packages: 'external',
     sourcemap: true,

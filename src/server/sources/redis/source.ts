@@ -12,7 +12,7 @@
  *
  * Reconnection is ioredis's (back-off up to 5 s); the list loop also backs off on errors.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { DEFAULT_MAX_RECORD_CHARS, type FramedRecord } from '../framing.js';
 import type { Source, SourceConfigBase, SourceContext, SourceType } from '../types.js';
 
@@ -74,7 +74,10 @@ export class RedisSource implements Source {
 
   async start(): Promise<void> {
     this.flag.stopped = false;
-    this.client = new Redis(this.opts.url, {
+    // Loaded here, so that commands and servers without a redis source do not load the client.
+    const { Redis: RedisClient } = await import('ioredis');
+    if (this.flag.stopped) return;
+    this.client = new RedisClient(this.opts.url, {
       lazyConnect: true,
       maxRetriesPerRequest: 1,
       retryStrategy: (attempt) => Math.min(attempt * 200, MAX_BACKOFF_MS),
