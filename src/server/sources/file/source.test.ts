@@ -77,7 +77,7 @@ describe('file source', () => {
     const f = join(dir, 'eve.json');
     writeFileSync(f, lines(0, 2).join('\n') + '\n');
     const ctx = recordingContext();
-    const src = new FileSource('eve', cfg(f), ctx);
+    const src = new FileSource('eve', cfg(f, { rotateWaitMs: 0 }), ctx);
     await src.pollOnce();
     appendFileSync(f, lines(2, 4).join('\n') + '\n' + eve(4)); // last line of the old file has no newline
     renameSync(f, f + '.1');
@@ -87,6 +87,36 @@ describe('file source', () => {
     expect(ctx.texts()).toEqual(lines(0, 7));
     const saved = JSON.parse(ctx.stateMap.get(stateKey(f))!);
     expect(saved.offset).toBe(Buffer.byteLength(lines(5, 7).join('\n') + '\n'));
+    await src.stop();
+  });
+
+  it('follows a renamed file until it has been idle for rotateWaitMs: the writer appends to it until it reopens its log', async () => {
+    const f = join(dir, 'eve.json');
+    writeFileSync(f, lines(0, 2).join('\n') + '\n');
+    let clock = 1_000_000;
+    const ctx = recordingContext(new Map(), () => new Date(clock));
+    const src = new FileSource('eve', cfg(f, { rotateWaitMs: 5000 }), ctx);
+    await src.pollOnce();
+    renameSync(f, f + '.1');
+    await src.pollOnce(); // the path is missing for a moment
+    writeFileSync(f, lines(10, 11).join('\n') + '\n');
+    await src.pollOnce();
+    clock += 4000;
+    // The writer has not been told to reopen yet: it still appends to the renamed file.
+    appendFileSync(f + '.1', lines(2, 4).join('\n') + '\n' + eve(4));
+    await src.pollOnce();
+    expect(ctx.texts()).toEqual([...lines(0, 2), ...lines(10, 11), ...lines(2, 4)]);
+    clock += 4000; // 4 s since it last grew: still followed, its last line still waits
+    await src.pollOnce();
+    expect(ctx.texts()).not.toContain(eve(4));
+    clock += 1500; // idle for 5.5 s: closed, and its unterminated last line is complete
+    await src.pollOnce();
+    expect(ctx.texts().at(-1)).toBe(eve(4));
+    appendFileSync(f + '.1', eve(5) + '\n');
+    appendFileSync(f, eve(11) + '\n');
+    await src.pollOnce();
+    expect(ctx.texts()).not.toContain(eve(5));
+    expect(ctx.texts().at(-1)).toBe(eve(11));
     await src.stop();
   });
 

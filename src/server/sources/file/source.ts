@@ -7,10 +7,12 @@
  * re-reads from there, so a line is neither lost nor doubled on a clean stop; after a crash
  * between commit and save, the records of that one batch are read again (at-least-once).
  *
- * Rotation: by rename (logrotate's default) the old inode keeps its descriptor and is read to
- * its end, then the new file at the path is read from byte 0; by copy-truncate the size drops
- * below our offset and reading restarts at 0. A truncated file that grows past the old offset
- * between two polls cannot be told from an appended one: keep the poll interval short.
+ * Rotation: by rename (logrotate's default) the old inode keeps its descriptor and is followed
+ * until it has not grown for `rotateWaitMs` (the writer may go on appending to it until it is
+ * told to reopen its log), then closed; the new file at the path is read from byte 0 meanwhile.
+ * By copy-truncate the size drops below our offset and reading restarts at 0. A truncated file
+ * that grows past the old offset between two polls cannot be told from an appended one: keep
+ * the poll interval short.
  */
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,6 +34,8 @@ export const MAX_INFLIGHT = 4;
 export const DEFAULT_POLL_MS = 250;
 /** Most files one pattern may follow at once (each holds a descriptor and a record buffer). */
 export const MAX_FILES = 256;
+/** Default time a rotated-away file is still followed after it last grew, ms. */
+export const DEFAULT_ROTATE_WAIT_MS = 30_000;
 
 export interface FileSourceOptions {
   path: string;
@@ -43,6 +47,8 @@ export interface FileSourceOptions {
   framing: Framing;
   /** Batches of one file in the pipeline at once. */
   maxInflight: number;
+  /** A file renamed or deleted away is followed until it has not grown for this long, ms. */
+  rotateWaitMs: number;
 }
 
 interface SavedPosition {
@@ -66,8 +72,10 @@ interface Tracked {
   saved: number;
   decoder: StringDecoder;
   framer: Framer;
-  /** Set once the path points to another inode or is gone: read to EOF, then close. */
+  /** Set once the path points to another inode or is gone: followed until idle, then closed. */
   draining: boolean;
+  /** While draining: when it last grew (epoch ms). */
+  grewAt: number;
   /** Started at the end of a file in the middle of a line: drop text up to the first newline. */
   skipPartial: boolean;
 }
@@ -92,6 +100,7 @@ function readOptions(config: SourceConfigBase): FileSourceOptions {
     maxRecordChars: (config.maxRecordChars as number | undefined) ?? DEFAULT_MAX_RECORD_CHARS,
     framing,
     maxInflight: (config.maxInflight as number | undefined) ?? MAX_INFLIGHT,
+    rotateWaitMs: (config.rotateWaitMs as number | undefined) ?? DEFAULT_ROTATE_WAIT_MS,
   };
 }
 
@@ -185,10 +194,9 @@ export class FileSource implements Source {
     let more = false;
     for (const [key, old] of this.draining) {
       if (this.stopped) return false;
-      if ((await this.readFile(old)) === 'eof') {
-        await this.finish(old);
-        this.draining.delete(key);
-      } else more = true;
+      const state = await this.drain(old);
+      if (state === 'closed') this.draining.delete(key);
+      else if (state === 'more') more = true;
     }
 
     // Files are followed by inode, not by name: a rotated file renamed to another matching
@@ -236,12 +244,31 @@ export class FileSource implements Source {
     return more;
   }
 
-  /** Moves a file whose name now points elsewhere (or nowhere) to draining: read to EOF, then closed. */
+  /**
+   * Moves a file whose name now points elsewhere (or nowhere) to draining: the writer may still
+   * append to it until it reopens its log, so it is followed until idle for rotateWaitMs.
+   */
   private async retire(t: Tracked): Promise<void> {
     this.files.delete(t.path);
     t.draining = true;
-    if ((await this.readFile(t)) === 'eof') await this.finish(t);
-    else this.draining.set(inodeKey(t), t);
+    t.grewAt = this.ctx.now().getTime();
+    if ((await this.drain(t)) !== 'closed') this.draining.set(inodeKey(t), t);
+  }
+
+  /**
+   * Reads a draining file: 'more' when a poll's budget was not enough, 'waiting' while it has
+   * grown within rotateWaitMs, 'closed' once it has been idle that long (its last line is then
+   * complete).
+   */
+  private async drain(t: Tracked): Promise<'more' | 'waiting' | 'closed'> {
+    const before = t.offset;
+    const state = await this.readFile(t);
+    const now = this.ctx.now().getTime();
+    if (t.offset !== before) t.grewAt = now;
+    if (state === 'more') return 'more';
+    if (now - t.grewAt < this.opts.rotateWaitMs) return 'waiting';
+    await this.finish(t);
+    return 'closed';
   }
 
   /** Ends a file that will not grow any more: its last unterminated record is complete now. */
@@ -275,7 +302,7 @@ export class FileSource implements Source {
     // Otherwise: a file created (or rotated in) since we last looked is read from its start.
     const t: Tracked = {
       path, fh, dev, ino, offset, safe: offset, saved: -1, skipPartial,
-      decoder: new StringDecoder('utf8'), framer: new Framer(this.opts.framing, this.opts.maxRecordChars), draining: false,
+      decoder: new StringDecoder('utf8'), framer: new Framer(this.opts.framing, this.opts.maxRecordChars), draining: false, grewAt: 0,
     };
     // Save the starting point at once, so lines written while we are down are not skipped by 'end'.
     this.savePosition(t);
@@ -442,6 +469,7 @@ export const fileSourceType: SourceType = {
     if (config.maxBytesPerPoll !== undefined && !positiveInt(config.maxBytesPerPoll, 4096, 1024 ** 3)) return 'maxBytesPerPoll: must be an integer from 4096 to 1073741824';
     if (config.maxRecordChars !== undefined && !positiveInt(config.maxRecordChars, 256, 64 * 1024 * 1024)) return 'maxRecordChars: must be an integer from 256 to 67108864';
     if (config.maxInflight !== undefined && !positiveInt(config.maxInflight, 1, 16)) return 'maxInflight: must be an integer from 1 to 16';
+    if (config.rotateWaitMs !== undefined && !positiveInt(config.rotateWaitMs, 0, 86_400_000)) return 'rotateWaitMs: must be an integer from 0 to 86400000';
     if (config.framing !== undefined && config.framing !== 'line' && config.framing !== 'blank-line') return "framing: must be 'line' or 'blank-line'";
     return null;
   },
