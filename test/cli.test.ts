@@ -119,6 +119,49 @@ describe.concurrent('attackmap command', () => {
     expect(r.stderr).toMatch(/^-:2: PARSE_NOT_JSON: /m);
   }, SLOW);
 
+  it('parse reads every FILE in order, each with its own framing: a cut last line never joins the next file', async () => {
+    // Split inside one record: read as one stream the two halves would make a valid alert.
+    const cut = EVE_ALERT_2.indexOf('"src_ip"');
+    const first = join(dir, 'multi-a.json');
+    const second = join(dir, 'multi-b.json');
+    writeFileSync(first, `${EVE_ALERT_1}\n${EVE_ALERT_2.slice(0, cut)}`);
+    writeFileSync(second, `${EVE_ALERT_2.slice(cut)}\n${EVE_STATS}\n${EVE_ALERT_2}\n`);
+    const r = await attackmap(['parse', '--format', 'suricata-eve', first, second, eveFile]);
+    expect(r.code).toBe(0);
+    const ips = ndjson(r.stdout).map((e) => (e.source as { ip: string }).ip);
+    expect(ips).toEqual(['45.148.10.240', '2a03:b0c0:3:d0::1a4:7001', '45.148.10.240', '2a03:b0c0:3:d0::1a4:7001']);
+    const diagnostics = r.stderr.split('\n').filter((l) => /:\d+: [A-Z_]+: /.test(l)).map((l) => l.split(': ')[0]);
+    expect(diagnostics).toEqual([`${first}:2`, `${second}:1`, `${eveFile}:2`]);
+    expect(r.stderr).toContain(`${first}: 1 events, 0 skipped, 1 unreadable\n`);
+    expect(r.stderr).toContain(`${second}: 1 events, 1 skipped, 1 unreadable\n`);
+    expect(r.stderr).toContain(`${eveFile}: 2 events, 1 skipped, 1 unreadable\n`);
+    expect(r.stderr).toContain('total of 3 files: 4 events, 2 skipped, 3 unreadable\n');
+  }, SLOW);
+
+  it('parse mixes stdin (-) with files; - twice is a usage error', async () => {
+    const [mixed, twice] = await Promise.all([
+      attackmap(['parse', '--format', 'suricata-eve', eveFile, '-'], EVE_ALERT_2 + '\n'),
+      attackmap(['parse', '--format', 'suricata-eve', '-', eveFile, '-'], EVE_ALERT_2 + '\n'),
+    ]);
+    expect(mixed.code).toBe(0);
+    expect(ndjson(mixed.stdout)).toHaveLength(3);
+    expect(mixed.stderr).toMatch(/^-: 1 events, 0 skipped, 0 unreadable$/m);
+    expect(mixed.stderr).toContain('total of 2 files: 3 events, 1 skipped, 1 unreadable');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('stdin (-) at most once');
+    expect(twice.stdout).toBe('');
+  }, SLOW);
+
+  it('a FILE that cannot be read among several is named, exits 2, and the other files are still parsed', async () => {
+    const absent = join(dir, 'absent-among-several.json');
+    const r = await attackmap(['parse', '--format', 'suricata-eve', eveFile, absent, snortFile]);
+    expect(r.code).toBe(2);
+    expect(ndjson(r.stdout)).toHaveLength(2); // eve.json's events are kept
+    expect(r.stderr).toContain(`attackmap: ${absent}: ENOENT`);
+    expect(r.stderr).toContain(`${snortFile}: 0 events, 0 skipped, 1 unreadable`); // parsed after the missing one
+    expect(r.stderr).toContain('total of 3 files (1 could not be read): 2 events, 1 skipped, 2 unreadable');
+  }, SLOW);
+
   it('--strict turns unreadable lines into exit 1; a clean input still exits 0', async () => {
     const [dirty, clean] = await Promise.all([
       attackmap(['parse', '--strict', '--format', 'suricata-eve', eveFile]),

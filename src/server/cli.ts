@@ -1,6 +1,7 @@
 /**
  * The `attackmap` command: serve, parse, geo, formats. Exit codes: 0 ok, 1 failure (or, with
- * --strict, unreadable lines), 2 usage or configuration error.
+ * --strict, unreadable lines), 2 usage or configuration error (for parse, also a FILE that cannot
+ * be opened or read: the other files are still parsed and their output kept).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -8,6 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { loadConfig, type Overrides } from './config/load.js';
 import { CodedError, ERRORS } from '../event/errors.js';
 import { PARSERS, parserFor } from './parsers/index.js';
+import type { ParseContext, Parser } from './parsers/types.js';
 import { SOURCE_TYPES } from './sources/index.js';
 import { Framer, type FramedRecord } from './sources/framing.js';
 import { validateIngest } from '../event/validate.js';
@@ -18,7 +20,7 @@ const USAGE = `attackmap ${VERSION}: a live attack map
 
 Usage:
   attackmap serve [--config FILE] [--host H] [--port N] [--data DIR] [--demo]
-  attackmap parse --format NAME [FILE|-] [--strict] [--timezone ZONE] [--sensor NAME] [--now ISO] [--options JSON]
+  attackmap parse --format NAME [FILE|-]... [--strict] [--timezone ZONE] [--sensor NAME] [--now ISO] [--options JSON]
   attackmap geo [--info] [--config FILE] [--data DIR] IP...
   attackmap formats
   attackmap help
@@ -121,9 +123,39 @@ async function parse(args: string[], out: Out, err: Out): Promise<number> {
     const problem = parser.checkOptions?.(options ?? {});
     if (problem) return fail(err, `--options: ${problem}`);
   }
-  const file = positionals[0] ?? '-';
+  const files = positionals.length > 0 ? positionals : ['-'];
+  if (files.filter((f) => f === '-').length > 1) return fail(err, 'parse reads stdin (-) at most once');
+  const ctx: ParseContext = { now, timezone, sensor: values.sensor ?? 'cli', site: values.site, options };
+  const total: ParseCounts = { events: 0, skipped: 0, failures: 0 };
+  let unreadableFiles = 0;
+  for (const file of files) {
+    const counts = await parseFile(file, parser, ctx, out, err);
+    if (!counts) {
+      unreadableFiles += 1;
+      continue;
+    }
+    total.events += counts.events;
+    total.skipped += counts.skipped;
+    total.failures += counts.failures;
+  }
+  if (files.length > 1) {
+    const notRead = unreadableFiles > 0 ? ` (${unreadableFiles} could not be read)` : '';
+    err.write(`total of ${files.length} files${notRead}: ${total.events} events, ${total.skipped} skipped, ${total.failures} unreadable\n`);
+  }
+  if (unreadableFiles > 0) return 2;
+  return values.strict && total.failures > 0 ? 1 : 0;
+}
+
+interface ParseCounts { events: number; skipped: number; failures: number }
+
+/**
+ * Parses one FILE (or stdin for `-`) with its own framer, decoder and correlator, so a cut last
+ * line of one file never joins the next. Events go to `out` as NDJSON, each unreadable record to
+ * `err` as `FILE:LINE: CODE: message`, then the file's summary line. A file that cannot be read
+ * is reported as `attackmap: FILE: message` and gives null; what it produced before is kept.
+ */
+async function parseFile(file: string, parser: Parser, ctx: ParseContext, out: Out, err: Out): Promise<ParseCounts | null> {
   const input = file === '-' ? process.stdin : readChunks(file);
-  const ctx = { now, timezone, sensor: values.sensor ?? 'cli', site: values.site, options };
   const correlator = parser.correlator?.();
   const framer = new Framer(parser.framing);
   const decoder = new StringDecoder('utf8');
@@ -163,21 +195,26 @@ async function parse(args: string[], out: Out, err: Out): Promise<number> {
       }
     }
   };
+  const flush = async () => {
+    if (pending.length > 0 && !out.write(pending)) await new Promise((r) => out.once('drain', r));
+    pending = '';
+  };
 
   try {
     for await (const chunk of input) {
       handle(framer.push(decoder.write(chunk as Buffer)));
-      if (pending.length > 0 && !out.write(pending)) await new Promise((r) => out.once('drain', r));
-      pending = '';
+      await flush();
     }
   } catch (e) {
-    return fail(err, `${file}: ${(e as Error).message}`);
+    await flush();
+    err.write(`attackmap: ${file}: ${(e as Error).message}\n`);
+    return null;
   }
   handle(framer.push(decoder.end()));
   handle(framer.end());
-  if (pending) out.write(pending);
+  await flush();
   err.write(`${file}: ${events} events, ${skipped} skipped, ${failures} unreadable\n`);
-  return values.strict && failures > 0 ? 1 : 0;
+  return { events, skipped, failures };
 }
 
 function formats(out: Out): number {
