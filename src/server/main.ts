@@ -51,10 +51,15 @@ function stderrLog(level: string, message: string, fields?: Record<string, unkno
   process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }) + '\n');
 }
 
-/** The sites events are placed at: configured ones, plus the demo's when the demo runs without any. */
+/**
+ * The sites events are placed at: the configured ones, plus, while the demo runs, the demo's
+ * sites whose names are not taken (its sensors are placed there, so without them every demo
+ * event would be unlocated).
+ */
 export function effectiveSites(config: Config): Site[] {
-  if (config.demo.enabled && config.sites.length === 0) return DEMO_SITES;
-  return config.sites;
+  if (!config.demo.enabled) return config.sites;
+  const taken = new Set(config.sites.map((s) => s.name));
+  return [...config.sites, ...DEMO_SITES.filter((s) => !taken.has(s.name))];
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {

@@ -16,9 +16,16 @@ export function sourceText(e: AttackEvent): string {
   return `${cc} ${e.source.ip}`;
 }
 
-/** Target column text: the sensor's site, else the target's country and port. */
+/**
+ * Target column text: the sensor's site, else the target's country and port. An intel
+ * indicator has no target; a sensor that logs attacks on itself (the unspecified address) and
+ * has no site is named by itself.
+ */
 export function targetText(e: AttackEvent): string {
-  if (!e.destination.geo && (e.category === 'intel' || e.destination.range === 'unspecified')) return 'no target (intel)';
+  if (!e.destination.geo && e.category === 'intel') return 'no target (intel)';
+  if (!e.destination.geo && e.destination.range === 'unspecified' && !e.observer.site) {
+    return `${e.observer.name}${e.destination.port !== undefined ? `:${e.destination.port}` : ''}`;
+  }
   const site = e.destination.geo?.site ?? e.observer.site;
   const port = e.destination.port !== undefined ? `:${e.destination.port}` : '';
   if (site) return `${site}${port}`;
