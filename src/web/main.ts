@@ -570,6 +570,9 @@ byId('f-reset').addEventListener('click', () => {
 });
 byId('f-apply').addEventListener('click', (ev) => {
   ev.preventDefault();
+  // The country, AS and port fields carry patterns of what the server accepts: say so here
+  // rather than apply a filter the stream refuses.
+  if (!form.reportValidity()) return;
   const q = new URLSearchParams(toSearch(settings));
   const cats = [...form.querySelectorAll<HTMLInputElement>('input[name=category]:checked')].map((i) => i.value);
   const panels = [...form.querySelectorAll<HTMLInputElement>('input[name=panels]:checked')].map((i) => i.value);

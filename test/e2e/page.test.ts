@@ -116,6 +116,29 @@ describe('map page against the real server', () => {
     } finally { await ctx.close(); }
   });
 
+  it('refuses a filter the server would reject in the dialog, and says why when a URL carries one', async () => {
+    const { page, ctx, problems } = await openPage(suite.browser, `${suite.base.url}/`);
+    try {
+      await until(page, live);
+      await page.locator('#btn-filters').click();
+      await page.locator('#form-filters input[name=srcCountry]').fill('Germany');
+      await page.locator('#f-apply').click();
+      // Still open, nothing applied: the field says what it wants.
+      expect(await page.locator('#dlg-filters').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
+      expect(await page.evaluate(() => location.search)).not.toContain('srcCountry');
+      expect(await page.locator('#form-filters input[name=srcCountry]').evaluate((i) => (i as HTMLInputElement).validity.patternMismatch)).toBe(true);
+      await page.locator('#form-filters input[name=srcCountry]').fill('de, GB');
+      await page.locator('#f-apply').click();
+      await until(page, () => location.search.includes('srcCountry=de') && !(document.getElementById('dlg-filters') as HTMLDialogElement).open);
+      await until(page, live);
+      expect(problems).toEqual([]);
+
+      // A hand-made link with a bad filter: the stream is refused, and the header says why.
+      await page.goto(`${suite.base.url}/?srcCountry=Germany`);
+      await until(page, () => /FILTER_INVALID: srcCountry/.test(document.getElementById('conn-text')?.textContent ?? ''));
+    } finally { await ctx.close(); }
+  });
+
   it('renders attacker strings as text: nothing executes', async () => {
     const { page, ctx, dialogs, problems } = await openPage(suite.browser, `${suite.base.url}/`);
     try {

@@ -30,6 +30,21 @@ export interface StreamOptions {
 }
 
 /**
+ * Why the server refused the stream: `HTTP 400 FILTER_INVALID: srcCountry: ...` from its JSON
+ * error body (cut to 200 characters; shown as text), else just the status.
+ */
+export async function refusal(res: Response): Promise<string> {
+  let detail = '';
+  try {
+    const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } } | null;
+    const code = typeof body?.error?.code === 'string' ? body.error.code : '';
+    const message = typeof body?.error?.message === 'string' ? body.error.message : '';
+    detail = (code && message ? `${code}: ${message}` : code || message).slice(0, 200);
+  } catch { /* not JSON */ }
+  return detail ? `HTTP ${res.status} ${detail}` : `HTTP ${res.status}`;
+}
+
+/**
  * Backoff delay for attempt n (0-based), ms: exponential with "equal jitter", so a crowd of wall
  * screens does not reconnect in lockstep after a server restart. Never below `retryMs` advice.
  */
@@ -89,7 +104,7 @@ export class StreamClient {
       const headers: Record<string, string> = { accept: 'text/event-stream' };
       if (this.lastId !== undefined) headers['last-event-id'] = this.lastId;
       const res = await fetch(this.url(), { headers, signal: ctl.signal, cache: 'no-store', credentials: 'same-origin' });
-      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+      if (!res.ok || !res.body) throw new Error(await refusal(res));
       const parser = new SseParser({
         message: (m) => this.onMessage(m, parser),
         comment: () => undefined,
