@@ -162,6 +162,21 @@ describe.concurrent('attackmap command', () => {
     expect(r.stderr).toContain('total of 3 files (1 could not be read): 2 events, 1 skipped, 2 unreadable');
   }, SLOW);
 
+  it("--sensor wins over the sensor name a record carries; without it the record's name stays", async () => {
+    const line = JSON.stringify({
+      eventid: 'cowrie.login.failed', timestamp: '2026-11-24T10:15:02.000000Z', session: 'c0ffee', src_ip: '45.148.10.240', src_port: 50000,
+      dst_ip: '10.0.0.5', dst_port: 2222, protocol: 'ssh', sensor: 'hp-ams-1', username: 'root', password: '123456',
+    }) + '\n';
+    const [named, unnamed] = await Promise.all([
+      attackmap(['parse', '--format', 'cowrie', '--sensor', 'canary-berlin', '-'], line),
+      attackmap(['parse', '--format', 'cowrie', '-'], line),
+    ]);
+    expect(named.code).toBe(0);
+    expect(ndjson(named.stdout).map((e) => (e.observer as { name: string }).name)).toEqual(['canary-berlin']);
+    expect(unnamed.code).toBe(0);
+    expect(ndjson(unnamed.stdout).map((e) => (e.observer as { name: string }).name)).toEqual(['hp-ams-1']);
+  }, SLOW);
+
   it('--strict turns unreadable lines into exit 1; a clean input still exits 0', async () => {
     const [dirty, clean] = await Promise.all([
       attackmap(['parse', '--strict', '--format', 'suricata-eve', eveFile]),

@@ -125,7 +125,10 @@ async function parse(args: string[], out: Out, err: Out): Promise<number> {
   }
   const files = positionals.length > 0 ? positionals : ['-'];
   if (files.filter((f) => f === '-').length > 1) return fail(err, 'parse reads stdin (-) at most once');
-  const ctx: ParseContext = { now, timezone, sensor: values.sensor ?? 'cli', site: values.site, options };
+  // --sensor names the sensor: it wins over names in the records; without it they win over "cli".
+  const ctx: ParseContext = {
+    now, timezone, sensor: values.sensor ?? 'cli', sensorFixed: Boolean(values.sensor?.trim()), site: values.site, options,
+  };
   const total: ParseCounts = { events: 0, skipped: 0, failures: 0 };
   let unreadableFiles = 0;
   for (const file of files) {

@@ -10,8 +10,14 @@ export interface ParseContext {
   now: Date;
   /** IANA zone for timestamps that carry none (default "UTC"). */
   timezone: string;
-  /** Sensor name for observer.name when the record names none. */
+  /** Sensor name for observer.name when the record names none (or always, with sensorFixed). */
   sensor: string;
+  /**
+   * The user named the sensor (a source's `sensor:`, `parse --sensor`): ctx.sensor wins over the
+   * record's own name (Cowrie `sensor`, OpenCanary `node_id`, a syslog host...). Unset, the
+   * record's name wins, so one log of many honeypots keeps their names.
+   */
+  sensorFixed?: boolean;
   /** Site of the sensor, copied to observer.site. */
   site?: string;
   /** Per-format settings from the source config (a CSV field list, a JSON field mapping...). */

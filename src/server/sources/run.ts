@@ -74,7 +74,8 @@ export async function startSources(
         if (!parser) throw new CodedError('CONFIG_INVALID', `source ${cfg.name}: no format configured`);
         return deps.pipeline.submitRecords(records, {
           parser,
-          ctx: { now: deps.now(), timezone: cfg.timezone ?? 'UTC', sensor, site: cfg.site, options: cfg.options },
+          // An explicit `sensor:` wins over the records' own names; the default (the source name) does not.
+          ctx: { now: deps.now(), timezone: cfg.timezone ?? 'UTC', sensor, sensorFixed: Boolean(cfg.sensor?.trim()), site: cfg.site, options: cfg.options },
           correlator,
           source: cfg.name,
           position: origin.position,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CLASSTYPES, DETAIL_MAX, actionFromSnort, categorize, clip, guard, lookupClass, parsePort, severityFromPriority,
+  CLASSTYPES, DETAIL_MAX, actionFromSnort, categorize, clip, guard, lookupClass, observer, parsePort, severityFromPriority,
   signatureSeverity, snortTimeToIso, splitHostPort,
 } from './index.js';
 import { CATEGORIES } from '../../../event/schema.js';
@@ -8,6 +8,9 @@ import { snortCsv } from '../snort-csv/parser.js';
 import { suricataEve } from '../suricata-eve/parser.js';
 import { fail2banParser } from '../fail2ban/parser.js';
 import { sshdParser } from '../sshd/parser.js';
+import { cowrieParser } from '../cowrie/parser.js';
+import { opencanaryParser } from '../opencanary/parser.js';
+import type { ParseContext, Parser } from '../types.js';
 
 describe('classification table', () => {
   it('finds a class by short name or by logged description, any case', () => {
@@ -109,6 +112,37 @@ describe('helpers', () => {
     expect(actionFromSnort('DROP')).toBe('blocked');
     expect(actionFromSnort('would_drop')).toBe('alert');
     expect(actionFromSnort({})).toBe('alert');
+  });
+});
+
+describe("observer name: the record's own, unless the user named the sensor", () => {
+  const base: ParseContext = { now: new Date('2026-03-01T00:00:00Z'), timezone: 'UTC', sensor: 'canary-berlin' };
+  const fixed: ParseContext = { ...base, sensorFixed: true };
+
+  it("observer() keeps the record's name by default and ctx.sensor when sensorFixed", () => {
+    expect(observer('opencanary-0', 'opencanary', base).name).toBe('opencanary-0');
+    expect(observer('  ', 'opencanary', base).name).toBe('canary-berlin');
+    expect(observer(undefined, 'opencanary', base).name).toBe('canary-berlin');
+    expect(observer('opencanary-0', 'opencanary', fixed).name).toBe('canary-berlin');
+    expect(observer('opencanary-0', 'opencanary', { ...fixed, site: 'berlin' })).toEqual({ name: 'canary-berlin', product: 'opencanary', site: 'berlin' });
+  });
+
+  // Records that carry their own sensor name, in each place a parser reads one from.
+  const cases: Array<[Parser, string, string]> = [
+    [opencanaryParser, '{"dst_host": "10.40.0.9", "dst_port": 21, "local_time": "2026-02-28 16:00:00.111111", "logdata": {"PASSWORD": "x", "USERNAME": "admin"}, "logtype": 2000, "node_id": "opencanary-0", "src_host": "203.0.113.130", "src_port": 50010}', 'opencanary-0'],
+    [opencanaryParser, '<14>Feb 28 16:00:00 canaryhost opencanaryd: {"dst_host": "10.40.0.9", "dst_port": 21, "local_time": "2026-02-28 16:00:00.111111", "logdata": {"USERNAME": "admin"}, "logtype": 2000, "src_host": "203.0.113.130", "src_port": 50010}', 'canaryhost'],
+    [cowrieParser, '{"eventid": "cowrie.login.failed", "src_ip": "203.0.113.45", "src_port": 51022, "dst_ip": "10.20.0.5", "dst_port": 2222, "session": "s1", "protocol": "ssh", "timestamp": "2026-02-28T09:15:02.000000Z", "sensor": "hp-ams-1", "username": "root", "password": "x"}', 'hp-ams-1'],
+    [suricataEve, '{"timestamp": "2026-02-28T09:15:02.000000+0000", "event_type": "alert", "host": "ids-7", "src_ip": "203.0.113.45", "src_port": 51022, "dest_ip": "10.0.0.5", "dest_port": 22, "proto": "TCP", "alert": {"action": "allowed", "gid": 1, "signature_id": 2001219, "rev": 20, "signature": "ET SCAN Potential SSH Scan", "category": "Attempted Information Leak", "severity": 2}}', 'ids-7'],
+    [sshdParser, 'Feb 28 06:25:01 bastion sshd[20511]: Failed password for root from 203.0.113.77 port 40122 ssh2', 'bastion'],
+  ];
+  it.each(cases.map(([parser, line, own]) => [parser.name, parser, line, own] as const))("%s: the record's name by default, the configured one when fixed", (_name, parser, line, own) => {
+    const names = (ctx: ParseContext) => {
+      const r = parser.parse(line, ctx);
+      if (r.kind !== 'events') throw new Error(`${parser.name}: ${JSON.stringify(r)}`);
+      return r.events.map((e) => e.observer?.name);
+    };
+    expect(names(base)).toEqual([own]);
+    expect(names(fixed)).toEqual(['canary-berlin']);
   });
 });
 

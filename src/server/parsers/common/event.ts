@@ -7,10 +7,12 @@ import { clip } from './text.js';
 
 /**
  * observer for an event: `name` when it has non-blank text (the record's own sensor name),
- * else ctx.sensor; name cut to the schema's 200 units, product to 100; ctx.site when set.
+ * else ctx.sensor; ctx.sensor always when ctx.sensorFixed (the user named the sensor). Name cut
+ * to the schema's 200 units, product to 100; ctx.site when set.
  */
 export function observer(name: string | undefined, product: string, ctx: ParseContext): Observer {
-  const o: Observer = { name: clip(name && name.trim() ? name : ctx.sensor, 200), product: clip(product, 100) };
+  const own = !ctx.sensorFixed && name && name.trim() ? name : undefined;
+  const o: Observer = { name: clip(own ?? ctx.sensor, 200), product: clip(product, 100) };
   if (ctx.site) o.site = ctx.site;
   return o;
 }

@@ -67,6 +67,30 @@ describe('file source through the real pipeline', () => {
     expect(all.find((e) => e.rule.id?.split(':')[1] === '3000050')!.rule.name).toBe('ET SCAN Potential SSH Scan <#50>');
   });
 
+  it("a source's own sensor: wins over the name in the records; without it the records' names stay", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'attackmap-filepipe-'));
+    dirs.push(dataDir);
+    // OpenCanary writes its default node_id unless someone changes it.
+    const canary = (src: string) => JSON.stringify({
+      dst_host: '10.40.0.9', dst_port: 21, local_time: '2026-02-28 16:00:00.111111', logdata: { USERNAME: 'admin', PASSWORD: 'x' },
+      logtype: 2000, node_id: 'opencanary-0', src_host: src, src_port: 50010,
+    }) + '\n';
+    const named = join(dataDir, 'named.log');
+    const unnamed = join(dataDir, 'unnamed.log');
+    writeFileSync(named, canary('81.2.69.142'));
+    writeFileSync(unnamed, canary('81.2.69.160'));
+    const s = await startPipeline({
+      sources: [
+        { type: 'file', name: 'berlin', sensor: 'canary-berlin', path: named, format: 'opencanary', startAt: 'beginning', pollMs: 20 },
+        { type: 'file', name: 'tpot', path: unnamed, format: 'opencanary', startAt: 'beginning', pollMs: 20 },
+      ],
+    }, { dataDir });
+    servers.push(s);
+    await waitForCount(s, 2);
+    const bySource = Object.fromEntries(s.log.recent(10).map((e) => [e.source.ip, e.observer.name]));
+    expect(bySource).toEqual({ '81.2.69.142': 'canary-berlin', '81.2.69.160': 'opencanary-0' });
+  });
+
   it('the demo source feeds the server when demo is enabled', async () => {
     const s = await startPipeline({ demo: { enabled: true, rate: 200, seed: 4 } });
     servers.push(s);
