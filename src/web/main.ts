@@ -136,11 +136,16 @@ function staleAfterMs(): number {
   return info.heartbeatMs && info.heartbeatMs > 0 ? Math.round(info.heartbeatMs * 2.5) : settings.staleAfterMs;
 }
 
-function ingest(events: AttackEvent[], draw: boolean, now = Date.now()): void {
+/**
+ * Counts and shows events. `backfill`: they arrived at the server before this page heard of them
+ * (the hello snapshot, the recent-history prefill, a gap's recovery), so they count for the
+ * per-minute rate when the server received them, not now.
+ */
+function ingest(events: AttackEvent[], draw: boolean, now = Date.now(), backfill = false): void {
   const arcs: ArcInput[] = [];
   let loud = 0;
   for (const e of events) {
-    if (!store.add(e, now)) continue;
+    if (!store.add(e, now, backfill ? Date.parse(e.received) : now)) continue;
     lastEventAt = now;
     if (draw) {
       const a = toArcInput(e);
@@ -170,7 +175,7 @@ async function recoverGap(fromId: string | undefined, lost: number): Promise<voi
     const { events, bad } = decodeEvents(body.events ?? []);
     malformed += bad;
     const before = store.total;
-    ingest(events.sort(byTime), false);
+    ingest(events.sort(byTime), false, Date.now(), true);
     recovered += store.total - before;
   } catch { /* the gap stays counted */ }
 }
@@ -185,9 +190,9 @@ function onMessage(m: { event: string; data: string; id?: string }): boolean {
         if (client && d.value.lastId !== undefined) client.lastId = d.value.lastId;
         if (d.value.snapshot) {
           if (d.value.snapshot.counters) serverCounters = d.value.snapshot.counters;
-          ingest([...d.value.snapshot.events].sort(byTime), false);
+          ingest([...d.value.snapshot.events].sort(byTime), false, Date.now(), true);
         }
-        if (!replay.active) void prefillRecent({ snapshot: d.value.snapshot?.events ?? [], filters: settings.filters, ingest: (ev) => ingest(ev, false), drawFaded: (ev) => map.offer(ev.map(toArcInput).filter((a): a is ArcInput => a !== null), performance.now() - 1100) });
+        if (!replay.active) void prefillRecent({ snapshot: d.value.snapshot?.events ?? [], filters: settings.filters, ingest: (ev) => ingest(ev, false, Date.now(), true), drawFaded: (ev) => map.offer(ev.map(toArcInput).filter((a): a is ArcInput => a !== null), performance.now() - 1100) });
       }
       return true;
     }

@@ -12,9 +12,13 @@ export class RateMeter {
     this.stamps = new Float64Array(seconds).fill(-1);
   }
 
-  /** Adds n at time `nowMs` (ms since epoch). */
+  private latest = -Infinity;
+
+  /** Adds n at time `nowMs` (ms since epoch); a time older than the ring holds is ignored. */
   add(nowMs: number, n = 1): void {
     const s = Math.floor(nowMs / 1000);
+    if (!Number.isFinite(s) || s <= this.latest - this.seconds) return;
+    if (s > this.latest) this.latest = s;
     const i = s % this.seconds;
     if (this.stamps[i] !== s) { this.stamps[i] = s; this.buckets[i] = 0; }
     this.buckets[i] += n;

@@ -34,6 +34,15 @@ describe('RateMeter', () => {
     expect(m.sum(3000, 60)).toBe(13);
     expect(m.sum(70_000, 60)).toBe(0);
   });
+
+  it('ignores a time older than its ring instead of overwriting a recent second', () => {
+    const m = new RateMeter(61);
+    m.add(100_500, 4);
+    m.add(100_500 - 61_000 * 2, 9); // same ring slot, two minutes earlier
+    expect(m.sum(101_000, 60)).toBe(4);
+    m.add(90_000, 2); // inside the minute: counted
+    expect(m.sum(101_000, 60)).toBe(6);
+  });
 });
 
 describe('LiveStore', () => {
@@ -42,6 +51,16 @@ describe('LiveStore', () => {
     observer: { name: 's', product: 'p' }, count: 1, source: { ip: '1.2.3.4', geo: { lat: 1, lon: 1, country: 'CN' } },
     destination: { ip: '10.0.0.1', port: 22, geo: null }, service: 'ssh', ...over,
   } as AttackEvent);
+
+  it('counts backfilled events for the rate when the server received them', () => {
+    const s = new LiveStore();
+    const now = 1_000_000_000;
+    s.add(e('a', { received: new Date(now - 10 * 60_000).toISOString() }), now, now - 10 * 60_000);
+    s.add(e('b', { received: new Date(now - 20_000).toISOString() }), now, now - 20_000);
+    s.add(e('c'), now);
+    expect(s.total).toBe(3);
+    expect(s.perMinute(now + 1000)).toBe(2);
+  });
 
   it('counts every event once (by count), top-N, unlocated, and ignores duplicate ids', () => {
     const s = new LiveStore({ feedCapacity: 10 });

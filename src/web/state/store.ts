@@ -65,15 +65,17 @@ export class LiveStore {
   /**
    * Counts one event at `now` (ms). Returns false for a duplicate id (already counted).
    * `count` on the event is honoured: a collapsed sensor line of 50 attempts counts 50.
+   * `rateAt` is when it counts for the per-minute rate: `now` for live events; for events from
+   * before the page connected (snapshot, backfill) the time the server received them.
    */
-  add(e: AttackEvent, now: number): boolean {
+  add(e: AttackEvent, now: number, rateAt = now): boolean {
     if (!this.seen.add(e.id)) { this.duplicates++; return false; }
     const n = Math.max(1, Math.floor(e.count ?? 1));
     this.feed.push(e);
     this.total += n;
     this.byCategory[e.category] += n;
     this.bySeverity[e.severity] += n;
-    this.perSecond.add(now, n);
+    this.perSecond.add(rateAt, n);
     const sg = e.source.geo, dg = e.destination.geo;
     if (!sg) this.unlocatedSource += n;
     if (!dg && e.category !== 'intel') this.unlocatedTarget += n;
