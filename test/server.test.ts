@@ -2,7 +2,7 @@
  * The whole server on a real socket with a real SQLite file: ingest, durability, the stream with
  * a real EventSource, Last-Event-ID resume across a restart, status routes and bad input.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -220,5 +220,45 @@ describe('attackmap server', () => {
     const info = await (await fetch(`${server.url}/api/info`)).json();
     expect(info.geo.databases.length).toBeGreaterThan(0);
     expect(info.view).toBe('analyst');
+  });
+});
+
+describe('source health on /healthz', () => {
+  it('says degraded with the problem while a file source path matches nothing, and ok once the file exists', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'am-health-'));
+    const logDir = join(dataDir, 'suricata');
+    const path = join(logDir, 'eve.json');
+    const server = await startServer(buildConfig({
+      file: { sources: [{ type: 'file', name: 'eve-file', path, format: 'suricata-eve', pollMs: 20 }] },
+      cli: { server: { port: 0, dataDir } },
+    }), { logLine: () => {} });
+    const health = async () => {
+      const res = await fetch(`${server.url}/healthz`);
+      return { code: res.status, body: await res.json() };
+    };
+    const waitFor = async (pred: (h: Awaited<ReturnType<typeof health>>) => boolean) => {
+      const until = Date.now() + 10_000;
+      let h = await health();
+      while (!pred(h)) {
+        if (Date.now() > until) throw new Error(`timed out; last /healthz: ${JSON.stringify(h.body)}`);
+        await new Promise((r) => setTimeout(r, 20));
+        h = await health();
+      }
+      return h;
+    };
+    try {
+      const bad = await waitFor((h) => h.body.sources[0]?.problem !== null);
+      expect(bad.code).toBe(200);
+      expect(bad.body.status).toBe('degraded');
+      expect(bad.body.sources[0]).toMatchObject({ name: 'eve-file', type: 'file', problem: `no file matches ${path}` });
+
+      mkdirSync(logDir);
+      writeFileSync(path, '');
+      const good = await waitFor((h) => h.body.status === 'ok');
+      expect(good.code).toBe(200);
+      expect(good.body.sources[0]).toMatchObject({ name: 'eve-file', problem: null });
+    } finally {
+      await server.close();
+    }
   });
 });

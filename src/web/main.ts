@@ -91,6 +91,9 @@ let serverCounters: Counters | null = null;
 let hist: HistoryStats | null = null;
 let historyError = '';
 let deadLetters: number | null = null;
+/** Sources that cannot read right now, from /healthz: name → problem text (operator paths: text only). */
+let sourceProblems = new Map<string, string>();
+const shownProblems = new Set<string>();
 let streamState: StreamState = 'connecting';
 let liveAtMs: number | undefined;
 let streamDetail = '';
@@ -297,6 +300,16 @@ async function refreshDeadLetters(): Promise<void> {
   deadLetters = d && typeof d.total === 'number' ? d.total : null;
 }
 
+async function refreshHealth(): Promise<void> {
+  const h = await getJson<{ sources?: { name?: unknown; problem?: unknown }[] }>('/healthz');
+  if (!h) return;
+  const problems = new Map<string, string>();
+  for (const s of Array.isArray(h.sources) ? h.sources : []) {
+    if (s && typeof s.name === 'string' && typeof s.problem === 'string') problems.set(s.name, s.problem);
+  }
+  sourceProblems = problems;
+}
+
 async function refreshHistory(): Promise<void> {
   if (settings.window === 'live') { hist = null; return; }
   const to = new Date();
@@ -430,6 +443,13 @@ function paintHealth(now: number): void {
   const oldest = ages.length ? Math.min(...ages) : NaN;
   health.set('GeoIP age', Number.isFinite(oldest) ? fmtAge(Date.now() - oldest) : 'unknown', Date.now() - oldest > 60 * 86_400_000 ? 'warn' : '');
   health.set('arcs live', `${map.pool.items.length} / ${map.pool.budget}${map.pool.sampledOut ? ` · sampled out ${fmtCount(map.pool.sampledOut)}` : ''}`);
+  for (const name of shownProblems) {
+    if (!sourceProblems.has(name)) { health.remove(`source ${name}`); shownProblems.delete(name); }
+  }
+  for (const [name, problem] of sourceProblems) {
+    health.set(`source ${name}`, problem, 'warn');
+    shownProblems.add(name);
+  }
 }
 
 // ------------------------------------------------------------------ the one clock
@@ -661,10 +681,11 @@ if (hidden) onVisibility();
 if (settings.kiosk) void requestWakeLock();
 void refreshInfo();
 void refreshDeadLetters();
+void refreshHealth();
 void refreshHistory();
 // Trends follow the top tables' window (live: the last hour).
 trends.start(() => ({ spanMs: settings.window === '24h' ? 86_400_000 : 3_600_000, label: settings.window === '24h' ? '24 h' : 'hour', filters: filterQuery(settings.filters) }));
-setInterval(() => { void refreshDeadLetters(); void refreshHistory(); }, 30_000);
+setInterval(() => { void refreshDeadLetters(); void refreshHealth(); void refreshHistory(); }, 30_000);
 setInterval(() => { void refreshInfo(); }, 300_000);
 // Coarse outlines (110m, 108 KB) paint first; the detailed 50m set replaces them when projected.
 async function loadWorlds(): Promise<void> {

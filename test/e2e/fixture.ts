@@ -27,6 +27,8 @@ export interface Fixture {
   /** When false, a new stream gets headers but no hello (a silent server). Default true. */
   helloOnConnect: boolean;
   info: Record<string, unknown>;
+  /** The body of GET /healthz. */
+  health: Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startFixture(opts: { webDir: string; proxy?: string }): Pr
   const fx: Fixture = {
     url: '', requests, clients, helloOnConnect: true,
     info: { version: 'fixture', accessMode: 'open', view: 'analyst', analyst: true, sites: [{ name: 'Frankfurt', lat: 50.11, lon: 8.68 }], geo: { databases: [] }, heartbeatMs: 15000, demo: false },
+    health: { status: 'ok', sources: [] },
     send(event, data, id) {
       const msg = `event: ${event}\n${id !== undefined ? `id: ${id}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
       for (const c of clients) c.write(msg);
@@ -69,6 +72,7 @@ export async function startFixture(opts: { webDir: string; proxy?: string }): Pr
     }
     const json = (v: unknown) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(v)); };
     if (u.pathname === '/api/info') return json(fx.info);
+    if (u.pathname === '/healthz') return json(fx.health);
     if (u.pathname === '/api/deadletter') return json({ total: 0, entries: [] });
     if (u.pathname === '/api/stats') return json({ total: 0, byCategory: {}, bySeverity: {}, top: {}, series: [] });
     if (u.pathname === '/api/events') return json({ events: [], nextCursor: null });

@@ -58,6 +58,25 @@ describe('page against a controllable stream', () => {
     } finally { await ctx.close(); }
   });
 
+  it('lists a source with a problem in the health panel as a warning, as plain text', async () => {
+    const problem = 'no file matches /var/log/<img src=x onerror=alert(1)>/eve*.json';
+    suite.fx.health = { status: 'degraded', sources: [{ name: 'eve-file', type: 'file', problem }, { name: 'sshd', type: 'syslog', problem: null }] };
+    const { page, ctx, problems, dialogs } = await openPage(suite.browser, `${suite.fx.url}/`);
+    try {
+      await until(page, () => (document.getElementById('health') as HTMLElement).innerText.includes('source eve-file'));
+      const row = page.locator('#health dd', { hasText: 'no file matches' });
+      expect(await row.textContent()).toBe(problem);
+      expect(await row.getAttribute('data-level')).toBe('warn');
+      expect(await page.locator('#health dt', { hasText: 'source sshd' }).count()).toBe(0);
+      expect(await page.locator('#health img').count()).toBe(0);
+      expect(problems).toEqual([]);
+      expect(dialogs).toEqual([]);
+    } finally {
+      suite.fx.health = { status: 'ok', sources: [] };
+      await ctx.close();
+    }
+  });
+
   it('never draws an unlocated end at 0,0 and counts it instead; intel is a marker', async () => {
     const { page, ctx } = await openPage(suite.browser, `${suite.fx.url}/`);
     try {

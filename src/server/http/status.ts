@@ -21,18 +21,22 @@ export interface StatusDeps {
 }
 
 export function registerStatusRoutes(app: FastifyInstance, deps: StatusDeps): void {
+  // 503 only while the node cannot take events (starting, or the store cannot write); a source
+  // with a problem makes it 200 'degraded', so a load balancer keeps a node that serves the map.
   app.get('/healthz', async (_req, reply) => {
     const store = deps.log.health?.() ?? { writable: true };
     const ready = deps.isReady() && store.writable !== false;
     const c = deps.pipeline.counters;
     const geo = deps.enricher.info();
+    const sources = deps.sources()?.stats() ?? [];
+    const troubled = sources.some((s) => s.problem !== null);
     return reply.code(ready ? 200 : 503).send({
-      status: ready ? 'ok' : deps.isReady() ? 'degraded' : 'starting',
+      status: ready && !troubled ? 'ok' : deps.isReady() ? 'degraded' : 'starting',
       version: VERSION,
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
       store: { ...store, lastId: deps.log.lastId() },
       events: { received: c.received, accepted: c.accepted, rejected: c.rejected, skipped: c.skipped },
-      sources: deps.sources()?.stats() ?? [],
+      sources,
       geo: { databases: geo.databases.map((d) => ({ kind: d.kind, origin: d.origin, builtAt: d.builtAt })), unlocated: geo.unlocated },
     });
   });

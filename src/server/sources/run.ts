@@ -16,7 +16,7 @@ type LogLine = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fie
 
 export interface RunningSources {
   names: string[];
-  stats(): { name: string; type: string; received: number; lastRecordAt: string | null; errors: number }[];
+  stats(): { name: string; type: string; received: number; lastRecordAt: string | null; errors: number; problem: string | null }[];
   stop(): Promise<void>;
 }
 
@@ -94,7 +94,7 @@ export async function startSources(
   }
   return {
     names: running.map((r) => r.source.name),
-    stats: () => running.map((r) => ({ name: r.source.name, type: r.type, ...r.source.stats() })),
+    stats: () => running.map((r) => ({ name: r.source.name, type: r.type, ...r.source.stats(), problem: r.source.problem?.() ?? null })),
     async stop() {
       await Promise.all(running.map((r) => r.source.stop().catch(() => undefined)));
     },

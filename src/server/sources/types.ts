@@ -42,6 +42,11 @@ export interface Source {
   stop(): Promise<void>;
   /** Counters for /metrics and the health panel. */
   stats(): { received: number; lastRecordAt: string | null; errors: number };
+  /**
+   * What keeps the source from reading right now, in a few words ("no file matches
+   * /var/log/x*.log"), or null while it works. Shown by /healthz and the page's health panel.
+   */
+  problem?(): string | null;
 }
 
 /** Common keys of every source entry in the config. */

@@ -21,6 +21,15 @@ export class KeyValues {
     if (v.dataset.level !== level) v.dataset.level = level;
   }
 
+  /** Removes one row (a source whose problem has cleared). */
+  remove(label: string): void {
+    const v = this.vals.get(label);
+    if (!v) return;
+    v.previousElementSibling?.remove();
+    v.remove();
+    this.vals.delete(label);
+  }
+
   /** Replaces all rows (details of one event). */
   replace(rows: [string, string][]): void {
     this.dl.replaceChildren();

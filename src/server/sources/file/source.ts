@@ -119,6 +119,8 @@ export class FileSource implements Source {
   private errors = 0;
   private lastRecordAt: string | null = null;
   private warned = new Set<string>();
+  /** What the last poll could not do, for problem(); rebuilt by every poll. */
+  private trouble: string | null = null;
 
   constructor(readonly name: string, config: SourceConfigBase, private readonly ctx: SourceContext) {
     this.opts = readOptions(config);
@@ -159,6 +161,11 @@ export class FileSource implements Source {
     return { received: this.received, lastRecordAt: this.lastRecordAt, errors: this.errors };
   }
 
+  /** "no file matches <path>" while the path or pattern names nothing, "cannot read <path>: …". */
+  problem(): string | null {
+    return this.trouble;
+  }
+
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
@@ -167,6 +174,7 @@ export class FileSource implements Source {
         (more) => this.schedule(more ? 0 : this.opts.pollMs),
         (err) => {
           this.errors += 1;
+          this.trouble = `poll failed: ${reasonOf(err)}`;
           this.ctx.log('error', 'file poll failed', { error: String(err) });
           this.schedule(this.opts.pollMs);
         },
@@ -174,13 +182,14 @@ export class FileSource implements Source {
     }, ms);
   }
 
-  private async listPaths(): Promise<string[]> {
+  private async listPaths(troubles: string[]): Promise<string[]> {
     if (!this.pattern.match) return [this.opts.path];
     let names: string[];
     try {
       names = await readdir(this.pattern.dir);
     } catch (err) {
       this.warnOnce(`dir:${this.pattern.dir}`, 'cannot list directory', err);
+      troubles.push(`no file matches ${this.opts.path} (cannot list ${this.pattern.dir}: ${reasonOf(err)})`);
       return [];
     }
     const re = this.pattern.match;
@@ -202,7 +211,8 @@ export class FileSource implements Source {
     // Files are followed by inode, not by name: a rotated file renamed to another matching
     // name keeps its reader and position, and a new inode at an old name is a new file.
     const found = new Map<string, { path: string; size: number; dev: string; ino: string }>();
-    for (const path of await this.listPaths()) {
+    const troubles: string[] = [];
+    for (const path of await this.listPaths(troubles)) {
       try {
         const st = await stat(path, { bigint: true });
         if (!st.isFile()) continue;
@@ -210,6 +220,8 @@ export class FileSource implements Source {
         if (!found.has(inodeKey(id))) found.set(inodeKey(id), id);
       } catch (err) {
         if (!this.files.has(path)) this.warnOnce(`stat:${path}`, 'cannot read file', err);
+        // A name gone between listing and stat, or a plain path with no file yet: "no file matches" below.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') troubles.push(`cannot read ${path}: ${reasonOf(err)}`);
       }
     }
     const next = new Map<string, Tracked>();
@@ -235,12 +247,14 @@ export class FileSource implements Source {
           this.warnOnce('max-files', `following at most ${MAX_FILES} files; ${id.path} is ignored`);
           continue;
         }
-        t = await this.openTracked(id.path, id.dev, id.ino, id.size, first);
+        t = await this.openTracked(id.path, id.dev, id.ino, id.size, first, troubles);
         if (!t) continue;
         this.files.set(id.path, t);
       }
       if ((await this.readFile(t)) === 'more') more = true;
     }
+    if (found.size === 0 && troubles.length === 0) troubles.push(`no file matches ${this.opts.path}`);
+    this.trouble = troubles[0] ?? null;
     return more;
   }
 
@@ -279,12 +293,13 @@ export class FileSource implements Source {
     await t.fh.close().catch(() => undefined);
   }
 
-  private async openTracked(path: string, dev: string, ino: string, size: number, first: boolean): Promise<Tracked | undefined> {
+  private async openTracked(path: string, dev: string, ino: string, size: number, first: boolean, troubles: string[]): Promise<Tracked | undefined> {
     let fh: FileHandle;
     try {
       fh = await open(path, 'r');
     } catch (err) {
       this.warnOnce(`open:${path}`, 'cannot open file', err);
+      troubles.push(`cannot read ${path}: ${reasonOf(err)}`);
       return undefined;
     }
     let offset = 0;
@@ -451,6 +466,12 @@ export class FileSource implements Source {
     this.warned.add(key);
     this.ctx.log('warn', message, { path: this.opts.path, ...(err ? { error: String(err) } : {}) });
   }
+}
+
+/** "permission denied" from "EACCES: permission denied, open '/x'"; other messages as they are. */
+function reasonOf(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return /^E[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message;
 }
 
 function positiveInt(v: unknown, min: number, max: number): boolean {

@@ -119,6 +119,18 @@ describe('intel-feed source', () => {
     expect(src.stats().errors).toBe(1);
   });
 
+  it('reports a failed fetch as its problem until a fetch succeeds', async () => {
+    let up = false;
+    handler = (_req, res) => { if (up) res.writeHead(200, { 'content-type': 'text/plain' }).end('45.148.10.240\t9\n'); else res.writeHead(503).end(); };
+    const src = new IntelFeedSource('f', cfg({ url: `${base}/ipsum.txt?key=secret` }), recordingContext());
+    expect(src.problem()).toBeNull();
+    await src.pollOnce();
+    expect(src.problem()).toBe('last fetch failed: HTTP 503');
+    up = true;
+    expect((await src.pollOnce()).emitted).toBe(1);
+    expect(src.problem()).toBeNull();
+  });
+
   it('does not mark indicators seen when the pipeline fails, and retries them', async () => {
     etagFeed(() => '45.148.10.240\t9\n');
     const ctx = recordingContext();

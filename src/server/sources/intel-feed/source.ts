@@ -78,6 +78,8 @@ export class IntelFeedSource implements Source {
   private received = 0;
   private errors = 0;
   private lastRecordAt: string | null = null;
+  /** Why the last poll failed, for problem(); cleared by the next good one. */
+  private trouble: string | null = null;
 
   constructor(readonly name: string, private readonly config: SourceConfigBase, private readonly ctx: SourceContext) {
     this.opts = readOptions(config);
@@ -116,6 +118,11 @@ export class IntelFeedSource implements Source {
     return { received: this.received, lastRecordAt: this.lastRecordAt, errors: this.errors };
   }
 
+  /** The last fetch's failure ("last fetch failed: HTTP 503"), null after a good one. The URL is left out: it may carry a key. */
+  problem(): string | null {
+    return this.trouble;
+  }
+
   /** One fetch-and-diff; concurrent calls share the poll in flight. */
   pollOnce(): Promise<PollResult> {
     if (!this.running) this.running = this.poll().finally(() => { this.running = null; });
@@ -141,12 +148,18 @@ export class IntelFeedSource implements Source {
     let res: Response;
     try {
       res = await fetch(this.opts.url, { headers, signal: this.abort.signal, redirect: 'follow' });
-      if (res.status === 304) return { status: 304, indicators: 0, emitted: 0, skipped: 0 };
+      if (res.status === 304) {
+        this.trouble = null;
+        return { status: 304, indicators: 0, emitted: 0, skipped: 0 };
+      }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       body = await this.readBody(res);
     } catch (err) {
       this.errors += 1;
       const reason = this.abort.signal.reason instanceof Error ? this.abort.signal.reason.message : String(err);
+      const why = this.abort.signal.reason instanceof Error ? reason : err instanceof Error ? err.message : String(err);
+      const cause = (err as { cause?: { code?: unknown } }).cause?.code;
+      if (!this.stopped) this.trouble = `last fetch failed: ${why}${typeof cause === 'string' ? ` (${cause})` : ''}`;
       this.ctx.log('warn', 'intel feed fetch failed', { url: this.opts.url, error: this.stopped ? 'stopped' : reason });
       return { status: 'error', indicators: 0, emitted: 0, skipped: 0 };
     } finally {
@@ -159,9 +172,11 @@ export class IntelFeedSource implements Source {
       parsed = format(body, this.opts.feed);
     } catch (err) {
       this.errors += 1;
+      this.trouble = `last body could not be read as ${this.opts.feedFormat}: ${(err as Error).message}`;
       this.ctx.log('warn', 'intel feed body could not be read', { url: this.opts.url, feedFormat: this.opts.feedFormat, error: String(err) });
       return { status: res.status, indicators: 0, emitted: 0, skipped: 0 };
     }
+    this.trouble = null;
     const fresh = this.diff(parsed.indicators);
     const emitted = await this.emit(fresh);
     if (emitted === fresh.length) {

@@ -84,18 +84,20 @@ describe('redis source, list mode', () => {
     expect(await client.llen('suricata')).toBe(0);
   });
 
-  it('comes back after Redis restarts and loses nothing', async () => {
+  it('comes back after Redis restarts and loses nothing, reporting the outage as its problem meanwhile', async () => {
     const { src, ctx } = make({});
     await src.start();
     await client.lpush('suricata', eve(1));
     await waitUntil(() => ctx.records.length === 1);
+    expect(src.problem()).toBeNull();
     await stopRedis(redis);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitUntil(() => /^not reachable: /.test(src.problem() ?? ''));
     redis = await startRedis(port);
     await client.lpush('suricata', eve(2), eve(3));
     await waitUntil(() => ctx.records.length === 3, 15_000);
     expect(ctx.texts()).toEqual([eve(1), eve(2), eve(3)]);
     expect(src.stats().errors).toBeGreaterThan(0);
+    expect(src.problem()).toBeNull();
   });
 });
 

@@ -62,6 +62,8 @@ export class RedisSource implements Source {
   private dropped = 0;
   private lastRecordAt: string | null = null;
   private lastWarn = 0;
+  /** Why Redis cannot be read right now, for problem(); cleared once it answers. */
+  private trouble: string | null = null;
 
   constructor(readonly name: string, config: SourceConfigBase, private readonly ctx: SourceContext) {
     this.opts = readOptions(config);
@@ -84,9 +86,16 @@ export class RedisSource implements Source {
       // Keep the source quiet about each retry; the loop logs outages once per 10 s.
       reconnectOnError: () => true,
     });
-    this.client.on('error', (err) => this.warnLimited('redis connection error', { error: String(err) }));
+    this.client.on('error', (err) => {
+      this.trouble = `not reachable: ${err.message}`;
+      this.warnLimited('redis connection error', { error: String(err) });
+    });
+    this.client.on('ready', () => { this.trouble = null; });
     // Connect in the background: an unreachable Redis must not hold up the server's start.
-    this.client.connect().catch((err) => this.warnLimited('redis not reachable yet', { error: String(err) }));
+    this.client.connect().catch((err) => {
+      this.trouble = `not reachable: ${(err as Error).message}`;
+      this.warnLimited('redis not reachable yet', { error: String(err) });
+    });
     if (this.opts.mode === 'list') this.loop = this.listLoop();
     else await this.subscribe();
   }
@@ -107,6 +116,11 @@ export class RedisSource implements Source {
 
   counters() {
     return { dropped: this.dropped };
+  }
+
+  /** "not reachable: …" while the connection is down, "cannot read list …" while reads fail. */
+  problem(): string | null {
+    return this.trouble;
   }
 
   /** Waits `ms`, or less when stop() is called. */
@@ -132,6 +146,7 @@ export class RedisSource implements Source {
       try {
         const items = push === 'lpush' ? (await client.lrange(key, -batch, -1)).reverse() : await client.lrange(key, 0, batch - 1);
         backoff = 100;
+        this.trouble = null;
         if (items.length === 0) {
           await this.sleep(this.opts.idleMs);
           continue;
@@ -145,6 +160,8 @@ export class RedisSource implements Source {
         this.lastRecordAt = this.ctx.now().toISOString();
       } catch (err) {
         this.errors += 1;
+        // An outage is already described by the connection's own error.
+        this.trouble ??= `cannot read list ${key}: ${(err as Error).message}`;
         this.warnLimited('redis list read failed; retrying', { key, error: String(err) });
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
@@ -165,7 +182,10 @@ export class RedisSource implements Source {
       if (!this.flushing) this.flushing = this.flushSoon();
     });
     // ioredis re-subscribes after a reconnect by itself.
-    client.subscribe(this.opts.key).catch((err) => this.warnLimited('redis subscribe failed', { error: String(err) }));
+    client.subscribe(this.opts.key).catch((err) => {
+      this.trouble ??= `cannot subscribe to ${this.opts.key}: ${(err as Error).message}`;
+      this.warnLimited('redis subscribe failed', { error: String(err) });
+    });
   }
 
   private async flushSoon(): Promise<void> {
