@@ -94,9 +94,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const registry = createRegistry();
   registerProcessMetrics(registry);
   // Totals on the wall continue across a restart instead of starting again at zero.
-  const counters = createCounters({ seedTotal: log.health?.().events ?? 0 });
+  const counters = createCounters();
   const bus = createLocalBus();
-  const pipeline = createPipeline({ log, enricher, bus, now });
+  const pipeline = createPipeline({ log, enricher, bus, now, rawDays: config.retention.rawDays, logLine });
   const hub = createHub({ log, metrics: registry, counters, config: { ...config.stream, ...config.access } });
   bus.subscribe((events) => {
     counters.update(events);

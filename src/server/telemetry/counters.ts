@@ -12,7 +12,10 @@ import { CATEGORIES, SEVERITIES, type AttackEvent } from '../../event/schema.js'
 export interface CounterSnapshot {
   /** ISO time the counting started. */
   since: string;
-  /** Events since start (plus the seed). Each stored event counts once, whatever its `count`. */
+  /**
+   * Events since start. Each stored event counts once, whatever its `count`. Not seeded from the
+   * log: the total, its breakdowns and `since` describe the same span.
+   */
   total: number;
   /** Sum of `count` since start: repeats collapsed into one event count as many attacks. */
   attacks: number;
@@ -38,8 +41,6 @@ export interface LiveCounters {
 }
 
 export interface CountersOptions {
-  /** Starting total, e.g. the number of events already in the log. Default 0. */
-  seedTotal?: number;
   /** Clock, epoch ms. Default Date.now. */
   now?: () => number;
   /** Rolling window of the country top list, ms. Default 10 min. */
@@ -62,8 +63,8 @@ export function createCounters(opts: CountersOptions = {}): LiveCounters {
   const topN = opts.topN ?? 10;
   const since = new Date(now()).toISOString();
 
-  let total = opts.seedTotal ?? 0;
-  let attacks = opts.seedTotal ?? 0;
+  let total = 0;
+  let attacks = 0;
   let unlocated = 0;
   const byCategory: Record<string, number> = Object.fromEntries(CATEGORIES.map((c) => [c, 0]));
   const bySeverity: Record<string, number> = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
