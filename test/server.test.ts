@@ -162,6 +162,17 @@ describe('attackmap server', () => {
     expect(login.destination.port).toBe(2222);
   });
 
+  it('a sensor named in the ingest query wins over the name inside the records', async () => {
+    const line = { eventid: 'cowrie.login.failed', timestamp: '2026-11-25T10:00:02.000000Z', session: 'ffee00112233', src_ip: '81.2.69.142', username: 'admin', password: 'x', sensor: 'cowrie-default-name' };
+    const send = (query: string) => fetch(`${server.url}/api/events?format=cowrie${query}`, {
+      method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' }, body: JSON.stringify(line),
+    }).then((r) => r.json());
+    expect((await send('&sensor=edge-7')).accepted).toBe(1);
+    expect(server.log.recent(1)[0].observer.name).toBe('edge-7');
+    expect((await send('')).accepted).toBe(1);
+    expect(server.log.recent(1)[0].observer.name).toBe('cowrie-default-name');
+  });
+
   it('streams hello with a snapshot, then attack batches whose id is the last event id', async () => {
     const s = openStream(server.url);
     try {
@@ -171,7 +182,8 @@ describe('attackmap server', () => {
       expect(hello.snapshot.events.length).toBeGreaterThan(0);
       expect(typeof hello.snapshot.counters).toBe('object');
       await post(server.url, JSON.stringify([event(10), event(11), event(12)]));
-      await s.waitFor(() => s.attacks().length >= 3);
+      // Events of the tests before may still arrive live first: wait for the last one posted here.
+      await s.waitFor(() => s.attacks().some((e: any) => e.rule.name === 'SSH brute force 12'));
       const last = s.messages.filter((m) => m.type === 'attack').at(-1)!;
       expect(last.id).toBe(last.data.events.at(-1).id);
       // Events stored just before the client connected may still arrive live (they were not yet
@@ -257,6 +269,39 @@ describe('source health on /healthz', () => {
       const good = await waitFor((h) => h.body.status === 'ok');
       expect(good.code).toBe(200);
       expect(good.body.sources[0]).toMatchObject({ name: 'eve-file', problem: null });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('events older than retention.rawDays', () => {
+  it('stores and acknowledges them as usual, but counts them, warns once an hour per source and shows them on /healthz', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'am-retention-'));
+    const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+    const server = await startServer(buildConfig({
+      cli: { server: { port: 0, dataDir }, ingest: { token: TOKEN }, retention: { rawDays: 30 } },
+    }), { logLine: (level, message, fields) => lines.push({ level, message, fields }) });
+    const at = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
+    try {
+      const before = server.log.lastId() ?? '0';
+      const res = await post(server.url, JSON.stringify([event(1, { time: at(40 * 86_400_000) }), event(2, { time: at(60_000) })]));
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ accepted: 2, rejected: 0 });
+      expect(server.log.readAfter(before, 10).map((e) => e.rule.name)).toEqual(['SSH brute force 1', 'SSH brute force 2']);
+      expect(server.pipeline.counters.beyondRetention).toBe(1);
+      const warnings = () => lines.filter((l) => l.level === 'warn' && l.message.includes('retention'));
+      expect(warnings().map((l) => [l.message, l.fields?.source])).toEqual([[
+        '1 event older than retention.rawDays (30 d) were stored and will be removed by retention; raise retention.rawDays to keep archives', 'http',
+      ]]);
+
+      // A second old event within the hour is counted, not warned about again.
+      await post(server.url, JSON.stringify([event(3, { time: at(31 * 86_400_000) })]));
+      expect(warnings()).toHaveLength(1);
+      const health = await (await fetch(`${server.url}/healthz`)).json();
+      expect(health.events.beyondRetention).toBe(2);
+      expect(health.retention.rawDays).toBe(30);
+      expect(health.status).toBe('ok');
     } finally {
       await server.close();
     }

@@ -16,6 +16,9 @@ import type { Bus } from './bus/types.js';
 export const MAX_REPORTED_ERRORS = 100;
 /** Raw text kept of a dead-letter record. */
 export const DEAD_LETTER_RAW_CHARS = 2048;
+/** At most one "older than retention" warning per source in this long, ms. */
+export const RETENTION_WARN_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 export interface ItemError { index: number; code: ErrorCode; message: string; line?: number }
 
@@ -48,6 +51,13 @@ export interface PipelineCounters {
   /** Key `source`. */
   acceptedBySource: Map<string, number>;
   lastEventAt: Map<string, string>;
+  /**
+   * Events stored with an event time older than now − retention.rawDays: retention deletes them
+   * within minutes (an imported archive, a sensor with a wrong clock).
+   */
+  beyondRetention: number;
+  /** Key `source`. */
+  beyondRetentionBySource: Map<string, number>;
 }
 
 export interface Pipeline {
@@ -63,6 +73,10 @@ export interface PipelineDeps {
   enricher: Enricher;
   bus: Bus;
   now: () => Date;
+  /** retention.rawDays: events older than this are counted as beyondRetention. */
+  rawDays?: number;
+  /** Where the beyond-retention warning goes. */
+  logLine?: (level: 'warn', message: string, fields?: Record<string, unknown>) => void;
 }
 
 /** Most distinct error keys counted; further keys fold into one overflow key. */
@@ -72,7 +86,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const counters: PipelineCounters = {
     received: 0, accepted: 0, rejected: 0, skipped: 0,
     errors: new Map(), acceptedBySource: new Map(), lastEventAt: new Map(),
+    beyondRetention: 0, beyondRetentionBySource: new Map(),
   };
+  /** Per source: when it was last warned about (ms), and what it stored beyond retention since. */
+  const retentionWarnedAt = new Map<string, number>();
+  const retentionUnwarned = new Map<string, number>();
 
   function countError(source: string, format: string, code: string): void {
     let key = `${source}|${format}|${code}`;
@@ -86,8 +104,30 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     counters.accepted += stored.length;
     counters.acceptedBySource.set(source, (counters.acceptedBySource.get(source) ?? 0) + stored.length);
     counters.lastEventAt.set(source, deps.now().toISOString());
+    countBeyondRetention(stored, source);
     deps.bus.publish(stored);
     return stored;
+  }
+
+  /** Stored anyway (the sender was told so), but counted and warned about: retention will delete them. */
+  function countBeyondRetention(stored: AttackEvent[], source: string): void {
+    if (deps.rawDays === undefined) return;
+    const now = deps.now().getTime();
+    const cut = now - deps.rawDays * DAY_MS;
+    let n = 0;
+    for (const e of stored) if (Date.parse(e.time) < cut) n += 1;
+    if (n === 0) return;
+    counters.beyondRetention += n;
+    counters.beyondRetentionBySource.set(source, (counters.beyondRetentionBySource.get(source) ?? 0) + n);
+    const pending = (retentionUnwarned.get(source) ?? 0) + n;
+    const last = retentionWarnedAt.get(source);
+    if (last !== undefined && now - last < RETENTION_WARN_MS) {
+      retentionUnwarned.set(source, pending);
+      return;
+    }
+    retentionWarnedAt.set(source, now);
+    retentionUnwarned.delete(source);
+    deps.logLine?.('warn', `${pending} event${pending === 1 ? '' : 's'} older than retention.rawDays (${deps.rawDays} d) were stored and will be removed by retention; raise retention.rawDays to keep archives`, { source });
   }
 
   function pushError(errors: ItemError[], e: ItemError): void {

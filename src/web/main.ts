@@ -94,6 +94,9 @@ let deadLetters: number | null = null;
 /** Sources that cannot read right now, from /healthz: name → problem text (operator paths: text only). */
 let sourceProblems = new Map<string, string>();
 const shownProblems = new Set<string>();
+/** Events stored with an event time older than retention.rawDays (/healthz), and that limit. */
+let beyondRetention: number | null = null;
+let rawDays: number | null = null;
 let streamState: StreamState = 'connecting';
 let liveAtMs: number | undefined;
 let streamDetail = '';
@@ -301,8 +304,10 @@ async function refreshDeadLetters(): Promise<void> {
 }
 
 async function refreshHealth(): Promise<void> {
-  const h = await getJson<{ sources?: { name?: unknown; problem?: unknown }[] }>('/healthz');
+  const h = await getJson<{ sources?: { name?: unknown; problem?: unknown }[]; events?: { beyondRetention?: unknown }; retention?: { rawDays?: unknown } }>('/healthz');
   if (!h) return;
+  beyondRetention = typeof h.events?.beyondRetention === 'number' ? h.events.beyondRetention : null;
+  rawDays = typeof h.retention?.rawDays === 'number' ? h.retention.rawDays : null;
   const problems = new Map<string, string>();
   for (const s of Array.isArray(h.sources) ? h.sources : []) {
     if (s && typeof s.name === 'string' && typeof s.problem === 'string') problems.set(s.name, s.problem);
@@ -436,6 +441,8 @@ function paintHealth(now: number): void {
   health.set('gaps (lost)', `${fmtCount(gapsLost)}${recovered ? ` · recovered ${fmtCount(recovered)}` : ''}`, gapsLost > recovered ? 'warn' : '');
   health.set('malformed', fmtCount(malformed + (client?.malformed ?? 0)), malformed ? 'warn' : '');
   health.set('dead letters', deadLetters === null ? 'n/a' : fmtCount(deadLetters), deadLetters ? 'warn' : '');
+  health.set('beyond retention', beyondRetention === null ? 'n/a' : fmtCount(beyondRetention), beyondRetention ? 'warn' : '',
+    `Events received since the server started whose event time is older than retention.rawDays (${rawDays ?? '?'} d): stored and acknowledged, but retention deletes them within minutes. Raise retention.rawDays to keep imported archives.`);
   const unl = typeof serverCounters?.unlocated === 'number' ? serverCounters.unlocated : store.unlocatedSource;
   health.set('unlocated', fmtCount(unl));
   const dbs = info.geo?.databases ?? [];

@@ -77,6 +77,20 @@ describe('page against a controllable stream', () => {
     }
   });
 
+  it('shows events stored beyond retention in amber, with what it means on hover', async () => {
+    suite.fx.health = { status: 'ok', sources: [], events: { beyondRetention: 1234 }, retention: { rawDays: 30 } };
+    const { page, ctx } = await openPage(suite.browser, `${suite.fx.url}/`);
+    try {
+      await until(page, () => /beyond retention\s+1,234/.test((document.getElementById('health') as HTMLElement).innerText));
+      const row = page.locator('#health dt', { hasText: 'beyond retention' }).locator('xpath=following-sibling::dd[1]');
+      expect(await row.getAttribute('data-level')).toBe('warn');
+      expect(await row.getAttribute('title')).toMatch(/older than retention\.rawDays \(30 d\).*Raise retention\.rawDays/);
+    } finally {
+      suite.fx.health = { status: 'ok', sources: [] };
+      await ctx.close();
+    }
+  });
+
   it('never draws an unlocated end at 0,0 and counts it instead; intel is a marker', async () => {
     const { page, ctx } = await openPage(suite.browser, `${suite.fx.url}/`);
     try {

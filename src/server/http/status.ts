@@ -28,14 +28,15 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusDeps): vo
     const ready = deps.isReady() && store.writable !== false;
     const c = deps.pipeline.counters;
     const geo = deps.enricher.info();
-    const sources = deps.sources()?.stats() ?? [];
+    const sources = (deps.sources()?.stats() ?? []).map((s) => ({ ...s, beyondRetention: c.beyondRetentionBySource.get(s.name) ?? 0 }));
     const troubled = sources.some((s) => s.problem !== null);
     return reply.code(ready ? 200 : 503).send({
       status: ready && !troubled ? 'ok' : deps.isReady() ? 'degraded' : 'starting',
       version: VERSION,
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
       store: { ...store, lastId: deps.log.lastId() },
-      events: { received: c.received, accepted: c.accepted, rejected: c.rejected, skipped: c.skipped },
+      events: { received: c.received, accepted: c.accepted, rejected: c.rejected, skipped: c.skipped, beyondRetention: c.beyondRetention },
+      retention: { rawDays: deps.config.retention.rawDays },
       sources,
       geo: { databases: geo.databases.map((d) => ({ kind: d.kind, origin: d.origin, builtAt: d.builtAt })), unlocated: geo.unlocated },
     });

@@ -8,8 +8,8 @@ export class KeyValues {
   private vals = new Map<string, HTMLElement>();
   constructor(private dl: HTMLElement) {}
 
-  /** Sets one row, creating it the first time; `level` marks warnings for styling. */
-  set(label: string, value: string, level: '' | 'warn' | 'bad' = ''): void {
+  /** Sets one row, creating it the first time; `level` marks warnings for styling, `title` explains on hover. */
+  set(label: string, value: string, level: '' | 'warn' | 'bad' = '', title = ''): void {
     let v = this.vals.get(label);
     if (!v) {
       const dt = el('dt', undefined, label);
@@ -19,6 +19,7 @@ export class KeyValues {
     }
     setText(v, value);
     if (v.dataset.level !== level) v.dataset.level = level;
+    if (v.title !== title) v.title = title;
   }
 
   /** Removes one row (a source whose problem has cleared). */
