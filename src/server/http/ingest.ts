@@ -137,7 +137,8 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
         const sensor = typeof query.sensor === 'string' && query.sensor ? query.sensor.slice(0, 200) : deps.ingest.sensor;
         const result = await deps.pipeline.submitRecords(records, {
           parser,
-          ctx: { now: deps.now(), timezone, sensor, site: typeof query.site === 'string' ? query.site.slice(0, 200) : undefined },
+          // A sensor named in the query wins over the records' own names, as on a source.
+          ctx: { now: deps.now(), timezone, sensor, sensorFixed: typeof query.sensor === 'string' && query.sensor !== '', site: typeof query.site === 'string' ? query.site.slice(0, 200) : undefined },
           correlator: correlatorFor(parser, sensor),
           source: `http:${parser.name}`,
           position: 'http',
