@@ -24,6 +24,7 @@ describe('public mode', () => {
         access: { mode: 'public', analystToken: ANALYST },
         stream: { tickMs: 20 },
       },
+      file: { sources: [{ type: 'file', name: 'missing-log', path: '/var/log/attackmap-test-missing/secret-eve.json', format: 'suricata-eve' }] },
     }), { logLine: () => {} });
     const now = new Date().toISOString();
     const res = await fetch(`${server.url}/api/events`, {
@@ -76,6 +77,23 @@ describe('public mode', () => {
   it('a logged-in screen that asks for view=public gets the public view from history too', async () => {
     const page = await (await fetch(`${server.url}/api/events?view=public`, { headers: { authorization: `Bearer ${ANALYST}` } })).json();
     expect(page.events[0].source.ip).toBe('81.2.69.0/24');
+  });
+
+  it('/healthz tells anonymous viewers that a source has a problem, and only the analyst which', async () => {
+    const problemOf = async (headers: Record<string, string> = {}) => {
+      const until = Date.now() + 10_000;
+      for (;;) {
+        const body = await (await fetch(`${server.url}/healthz`, { headers })).json();
+        const p = body.sources.find((s: { name: string }) => s.name === 'missing-log')?.problem;
+        if (p || Date.now() > until) return { status: body.status, problem: p as string | undefined };
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const anon = await problemOf();
+    expect(anon.status).toBe('degraded');
+    expect(anon.problem).toBe('cannot read (details for analysts)');
+    const analyst = await problemOf({ authorization: `Bearer ${ANALYST}` });
+    expect(analyst.problem).toContain('secret-eve.json');
   });
 
   it('the analyst token or a login session sees everything', async () => {

@@ -20,15 +20,25 @@ export interface StatusDeps {
   sources: () => RunningSources | null;
 }
 
+/** What anonymous viewers of a public map see instead of a source's problem text. */
+export const HIDDEN_PROBLEM = 'cannot read (details for analysts)';
+
 export function registerStatusRoutes(app: FastifyInstance, deps: StatusDeps): void {
   // 503 only while the node cannot take events (starting, or the store cannot write); a source
   // with a problem makes it 200 'degraded', so a load balancer keeps a node that serves the map.
-  app.get('/healthz', async (_req, reply) => {
+  app.get('/healthz', async (req, reply) => {
     const store = deps.log.health?.() ?? { writable: true };
     const ready = deps.isReady() && store.writable !== false;
     const c = deps.pipeline.counters;
     const geo = deps.enricher.info();
-    const sources = (deps.sources()?.stats() ?? []).map((s) => ({ ...s, beyondRetention: c.beyondRetentionBySource.get(s.name) ?? 0 }));
+    // A public map does not tell anonymous viewers its file paths or feed errors: they learn
+    // that a source has a problem, the analyst learns which.
+    const hide = deps.config.access.mode === 'public' && !deps.access.isAnalyst(req);
+    const sources = (deps.sources()?.stats() ?? []).map((s) => ({
+      ...s,
+      problem: hide && s.problem !== null ? HIDDEN_PROBLEM : s.problem,
+      beyondRetention: c.beyondRetentionBySource.get(s.name) ?? 0,
+    }));
     const troubled = sources.some((s) => s.problem !== null);
     return reply.code(ready ? 200 : 503).send({
       status: ready && !troubled ? 'ok' : deps.isReady() ? 'degraded' : 'starting',
