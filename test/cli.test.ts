@@ -188,6 +188,19 @@ describe.concurrent('attackmap command', () => {
     expect(ndjson(clean.stdout)).toHaveLength(1);
   }, SLOW);
 
+  it('says why records were skipped, and hints at the format when none gave an event', async () => {
+    const eve = (type: string) => JSON.stringify({ timestamp: '2026-11-25T10:00:00.000000+0000', event_type: type, src_ip: '81.2.69.142', dest_ip: '10.0.0.5' });
+    const wrong = await attackmap(['parse', '--format', 'ecs', '-'], [eve('flow'), eve('dns'), eve('alert')].join('\n') + '\n');
+    expect(wrong.code).toBe(0);
+    expect(wrong.stdout).toBe('');
+    expect(wrong.stderr).toContain('-: 0 events, 3 skipped, 0 unreadable');
+    expect(wrong.stderr).toContain('  3 skipped: no source.ip: not a network event');
+    expect(wrong.stderr).toContain('no record gave an event: if these are not ecs records');
+    const right = await attackmap(['parse', '--format', 'suricata-eve', '-'], [eve('flow'), eve('flow'), eve('dns')].join('\n') + '\n');
+    expect(right.stderr).toMatch(/ {2}2 skipped: .*flow/);
+    expect(right.stderr).toMatch(/ {2}1 skipped: .*dns/);
+  }, SLOW);
+
   it('usage errors exit 2 with a clear message', async () => {
     const [format, zone, now, json, checked, missing] = await Promise.all([
       attackmap(['parse', '--format', 'no-such-format', eveFile]),

@@ -165,6 +165,7 @@ async function parseFile(file: string, parser: Parser, ctx: ParseContext, out: O
   let events = 0;
   let failures = 0;
   let skipped = 0;
+  const skipReasons = new Map<string, number>();
   let pending = '';
 
   const handle = (records: FramedRecord[]) => {
@@ -180,6 +181,7 @@ async function parseFile(file: string, parser: Parser, ctx: ParseContext, out: O
       const result = parser.parse(rec.text, ctx);
       if (result.kind === 'skip') {
         skipped += 1;
+        countReason(skipReasons, result.reason);
         continue;
       }
       if (result.kind === 'error') {
@@ -217,7 +219,21 @@ async function parseFile(file: string, parser: Parser, ctx: ParseContext, out: O
   handle(framer.end());
   await flush();
   err.write(`${file}: ${events} events, ${skipped} skipped, ${failures} unreadable\n`);
+  for (const [reason, n] of [...skipReasons].sort((a, b) => b[1] - a[1]).slice(0, 3)) err.write(`  ${n} skipped: ${reason}\n`);
+  if (events === 0 && failures === 0 && skipped > 0) {
+    err.write(`  no record gave an event: if these are not ${parser.name} records, \`attackmap formats\` lists the others\n`);
+  }
   return { events, skipped, failures };
+}
+
+/** Most distinct skip reasons counted per file; the rest are counted together. */
+const MAX_SKIP_REASONS = 50;
+
+/** Counts a parser's skip reason (record text may be in it: control characters are replaced). */
+function countReason(reasons: Map<string, number>, reason: string): void {
+  let key = reason.slice(0, 120).replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+  if (!reasons.has(key) && reasons.size >= MAX_SKIP_REASONS) key = 'other reasons';
+  reasons.set(key, (reasons.get(key) ?? 0) + 1);
 }
 
 function formats(out: Out): number {
