@@ -32,7 +32,9 @@ describe('validateIngest', () => {
 
   it('rejects with stable codes', () => {
     expect(validateIngest([], { sensor: 's' })).toMatchObject({ ok: false, code: 'EVENT_NOT_OBJECT' });
-    expect(validateIngest({ ...base(), category: 'nope' }, { sensor: 's' })).toMatchObject({ ok: false, code: 'EVENT_SCHEMA' });
+    expect(validateIngest({ ...base(), category: 'nope' }, { sensor: 's' })).toMatchObject({
+      ok: false, code: 'EVENT_SCHEMA', message: '/category: must be one of scan, bruteforce, exploit, malware, dos, recon, policy, intel, other (got "nope")',
+    });
     expect(validateIngest({ ...base(), time: '2026-03-01T10:00:00' }, { sensor: 's' })).toMatchObject({ ok: false, code: 'EVENT_BAD_TIME' });
     expect(validateIngest({ ...base(), time: '2026-13-01T10:00:00Z' }, { sensor: 's' })).toMatchObject({ ok: false, code: 'EVENT_BAD_TIME' });
     expect(validateIngest({ ...base(), source: { ip: 'evil.example' } }, { sensor: 's' })).toMatchObject({ ok: false, code: 'EVENT_BAD_IP' });

@@ -8,6 +8,7 @@ import { IngestEventSchema, MAX_DETAIL_KEYS, MAX_TEXT, type NormalEvent } from '
 import { canonicalIp } from './ip.js';
 import { isEventTime, parseIsoLike, toIso } from './time.js';
 import type { ErrorCode } from './errors.js';
+import { schemaMessage } from './schema-message.js';
 
 const check = TypeCompiler.Compile(IngestEventSchema);
 
@@ -61,7 +62,7 @@ export function validateIngest(value: unknown, defaults: ValidateDefaults): Vali
   if (!check.Check(o)) {
     const first = check.Errors(o).First();
     const where = first?.path || '/';
-    return { ok: false, code: 'EVENT_SCHEMA', message: `${where}: ${first?.message ?? 'invalid'}` };
+    return { ok: false, code: 'EVENT_SCHEMA', message: `${where}: ${schemaMessage(first)}` };
   }
   if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(o.time)) {
     return { ok: false, code: 'EVENT_BAD_TIME', message: `/time: needs an offset or Z: ${JSON.stringify(clip(o.time, 64))}` };

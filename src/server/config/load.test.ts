@@ -38,7 +38,8 @@ describe('configuration', () => {
   it('names the offending key', () => {
     expect(codeOf(() => buildConfig({ file: { server: { port: 70000 } } }))).toMatch(/^CONFIG_INVALID: server\.port/);
     expect(codeOf(() => buildConfig({ file: { server: { prot: 1 } } }))).toMatch(/^CONFIG_INVALID: server/);
-    expect(codeOf(() => buildConfig({ file: { sites: [{ name: 'x', lat: 200, lon: 0 }] } }))).toMatch(/^CONFIG_INVALID: sites\.0\.lat/);
+    expect(codeOf(() => buildConfig({ file: { sites: [{ name: 'x', lat: 200, lon: 0 }] } }))).toMatch(/^CONFIG_INVALID: sites\[0\]\.lat/);
+    expect(codeOf(() => buildConfig({ file: { access: { mode: 'closed' } } }))).toBe('CONFIG_INVALID: access.mode: must be one of open, public (got "closed")');
     expect(codeOf(() => envOverrides({ ATTACKMAP_SERVER_NOPE: '1' }))).toMatch(/^CONFIG_INVALID: ATTACKMAP_SERVER_NOPE/);
     expect(codeOf(() => buildConfig({ env: envOverrides({ ATTACKMAP_SERVER_PORT: 'eighty' }) }))).toMatch(/^CONFIG_INVALID: server\.port/);
   });

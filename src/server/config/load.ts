@@ -8,6 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ConfigSchema, type Config } from './schema.js';
 import { CodedError } from '../../event/errors.js';
+import { schemaMessage } from '../../event/schema-message.js';
 
 const checker = TypeCompiler.Compile(ConfigSchema);
 
@@ -91,8 +92,9 @@ export function buildConfig(layers: { file?: Record<string, unknown>; env?: Over
   const withDefaults = Value.Default(ConfigSchema, Value.Clone(raw)) as unknown;
   if (!checker.Check(withDefaults)) {
     const first = checker.Errors(withDefaults).First();
-    const key = (first?.path ?? '').replace(/^\//, '').replace(/\//g, '.') || '(top level)';
-    throw new CodedError('CONFIG_INVALID', `${key}: ${first?.message ?? 'invalid'}`);
+    // `/sites/0/lat` reads `sites[0].lat`, as the source checks name their keys.
+    const key = (first?.path ?? '').replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.') || '(top level)';
+    throw new CodedError('CONFIG_INVALID', `${key}: ${schemaMessage(first)}`);
   }
   return withDefaults as Config;
 }
