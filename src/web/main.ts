@@ -21,6 +21,7 @@ import { CATEGORY_LIST, SEVERITY_LIST, type AttackEvent, type Counters, type His
 import { byId, el, fmtAge, fmtCount, fmtTime, setText } from './widgets/dom.js';
 import { FeedView, sourceText, targetText } from './widgets/feed.js';
 import { Gauges } from './widgets/gauges.js';
+import { DeadLetterDialog } from './widgets/deadletters.js';
 import { KeyValues } from './widgets/kv.js';
 import { TopTables } from './widgets/tops.js';
 import { TrendsPanel } from './widgets/trends.js';
@@ -80,6 +81,11 @@ const tops = new TopTables([
   { box: byId('tops-bottom'), specs: (['srcIp', 'rule', 'port', 'sensor'] as TopKey[]).map((key) => ({ key, title: TOP_TITLES[key] })) },
 ], 6);
 const health = new KeyValues(byId('health'));
+const deadDialog = new DeadLetterDialog({
+  dialog: byId<HTMLDialogElement>('dlg-dead'), summary: byId('dead-summary'), list: byId('dead-list'),
+  note: byId('dead-note'), more: byId<HTMLButtonElement>('dead-more'), close: byId<HTMLButtonElement>('dead-close'),
+}, (total) => { deadLetters = total; });
+const openDeadLetters = () => deadDialog.open();
 const trends = new TrendsPanel(byId('trends'), byId('trends-note'), () => {
   setText(byId('g-permin-vs'), trends.rateVsYesterday);
   feed.touch();
@@ -440,7 +446,9 @@ function paintHealth(now: number): void {
   health.set('received', fmtCount(received));
   health.set('gaps (lost)', `${fmtCount(gapsLost)}${recovered ? ` · recovered ${fmtCount(recovered)}` : ''}`, gapsLost > recovered ? 'warn' : '');
   health.set('malformed', fmtCount(malformed + (client?.malformed ?? 0)), malformed ? 'warn' : '');
-  health.set('dead letters', deadLetters === null ? 'n/a' : fmtCount(deadLetters), deadLetters ? 'warn' : '');
+  // Above 0 the count is a button that lists the unreadable lines.
+  health.setAction('dead letters', deadLetters === null ? 'n/a' : fmtCount(deadLetters), deadLetters ? 'warn' : '',
+    'Show the unreadable lines', deadLetters ? openDeadLetters : null);
   health.set('beyond retention', beyondRetention === null ? 'n/a' : fmtCount(beyondRetention), beyondRetention ? 'warn' : '',
     `Events received since the server started whose event time is older than retention.rawDays (${rawDays ?? '?'} d): stored and acknowledged, but retention deletes them within minutes. Raise retention.rawDays to keep imported archives.`);
   const unl = typeof serverCounters?.unlocated === 'number' ? serverCounters.unlocated : store.unlocatedSource;

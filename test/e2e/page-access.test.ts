@@ -4,7 +4,7 @@
  * history window of the top tables (GET /api/stats).
  */
 import { describe, expect, it } from 'vitest';
-import { ANALYST, gbToUs, openPage, post, until } from './helpers.js';
+import { ANALYST, gbToUs, openPage, post, TOKEN, until } from './helpers.js';
 import { usePageSuite } from './suite.js';
 
 const suite = usePageSuite({ access: { mode: 'public', analystToken: ANALYST } });
@@ -48,6 +48,35 @@ describe('public deployment', () => {
       await until(page, () => [...document.querySelectorAll('[data-top=rule] li .name')].some((e) => e.textContent === 'history rule one'), undefined, 20_000);
       expect(await page.locator('[data-top=rule] h3 .note').innerText()).toContain('1h');
       expect(await page.locator('#top-window').inputValue()).toBe('1h');
+    } finally { await ctx.close(); }
+  });
+
+  it('says the unreadable lines are for analysts, then lists them after logging in', async () => {
+    const r = await fetch(`${suite.server.url}/api/events?format=suricata-eve`, {
+      method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' }, body: 'from 81.2.69.142 <b>not json</b>',
+    });
+    expect((await r.json()).rejected).toBe(1);
+    const { page, ctx, problems } = await openPage(suite.browser, `${suite.base.url}/`);
+    try {
+      await until(page, () => Number(document.querySelector('#health .kv-action')?.textContent) >= 1);
+      await page.locator('#health .kv-action').click();
+      await until(page, () => /analysts only/.test(document.getElementById('dead-note')?.textContent ?? ''));
+      expect(await page.locator('#dead-note').innerText()).toBe('The lines are shown to analysts only: log in to see them.');
+      expect(await page.locator('#dead-list li').count()).toBe(0);
+      expect(await page.locator('#dead-more').isHidden()).toBe(true);
+      expect(await page.locator('#dlg-dead').innerText()).not.toContain('81.2.69.142');
+      await page.locator('#dead-close').click();
+      await until(page, () => !(document.getElementById('dlg-dead') as HTMLDialogElement).open);
+
+      await page.locator('#btn-login').click();
+      await page.locator('#form-login input[name=token]').fill(ANALYST);
+      await page.locator('#login-submit').click();
+      await until(page, () => location.search.includes('view=analyst'));
+      await page.locator('#health .kv-action').click();
+      await until(page, () => document.querySelectorAll('#dead-list li').length >= 1);
+      expect(await page.locator('#dead-list li .dead-raw').first().innerText()).toBe('from 81.2.69.142 <b>not json</b>');
+      expect(await page.locator('#dead-note').isHidden()).toBe(true);
+      expect(problems).toEqual([]);
     } finally { await ctx.close(); }
   });
 });

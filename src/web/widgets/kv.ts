@@ -6,10 +6,47 @@ import { el, setText } from './dom.js';
 
 export class KeyValues {
   private vals = new Map<string, HTMLElement>();
+  private actions = new Map<string, HTMLButtonElement>();
+  private handlers = new Map<string, () => void>();
   constructor(private dl: HTMLElement) {}
 
   /** Sets one row, creating it the first time; `level` marks warnings for styling, `title` explains on hover. */
   set(label: string, value: string, level: '' | 'warn' | 'bad' = '', title = ''): void {
+    const v = this.row(label);
+    setText(v, value);
+    if (v.dataset.level !== level) v.dataset.level = level;
+    if (v.title !== title) v.title = title;
+  }
+
+  /**
+   * Sets one row whose value, while `action` is given, is a button that opens a dialog (the
+   * dead letters); without it the value is plain text again. The button is kept across updates.
+   */
+  setAction(label: string, value: string, level: '' | 'warn' | 'bad', title: string, action: (() => void) | null): void {
+    let b = this.actions.get(label);
+    if (!action) {
+      if (b) { b.remove(); this.actions.delete(label); this.handlers.delete(label); }
+      this.set(label, value, level, title);
+      return;
+    }
+    const v = this.row(label);
+    if (!b) {
+      b = el('button', 'kv-action');
+      b.type = 'button';
+      b.setAttribute('aria-haspopup', 'dialog');
+      b.addEventListener('click', () => this.handlers.get(label)?.());
+      v.replaceChildren(b);
+      v.title = '';
+      this.actions.set(label, b);
+    }
+    this.handlers.set(label, action);
+    setText(b, value);
+    if (v.dataset.level !== level) v.dataset.level = level;
+    if (b.title !== title) b.title = title;
+  }
+
+  /** The value element of a row, creating the row the first time. */
+  private row(label: string): HTMLElement {
     let v = this.vals.get(label);
     if (!v) {
       const dt = el('dt', undefined, label);
@@ -17,9 +54,7 @@ export class KeyValues {
       this.dl.append(dt, v);
       this.vals.set(label, v);
     }
-    setText(v, value);
-    if (v.dataset.level !== level) v.dataset.level = level;
-    if (v.title !== title) v.title = title;
+    return v;
   }
 
   /** Removes one row (a source whose problem has cleared). */
@@ -29,12 +64,16 @@ export class KeyValues {
     v.previousElementSibling?.remove();
     v.remove();
     this.vals.delete(label);
+    this.actions.delete(label);
+    this.handlers.delete(label);
   }
 
   /** Replaces all rows (details of one event). */
   replace(rows: [string, string][]): void {
     this.dl.replaceChildren();
     this.vals.clear();
+    this.actions.clear();
+    this.handlers.clear();
     for (const [k, v] of rows) this.set(k, v);
   }
 }
