@@ -5,6 +5,7 @@
  * characters are shown as visible escapes, and all of it goes in with textContent.
  */
 import { el, fmtCount, setText } from './dom.js';
+import type { DeadLetter } from '../../server/store/types.js';
 
 /** Entries per request. */
 export const PAGE_SIZE = 50;
@@ -13,16 +14,8 @@ export const RAW_CHARS = 2048;
 /** Longest other field shown (message, source, position). */
 const FIELD_CHARS = 500;
 
-export interface DeadLetterEntry {
-  id: number | null;
-  time: string;
-  source: string;
-  format: string;
-  code: string;
-  message: string;
-  raw: string;
-  position: string;
-}
+/** A dead letter as the server sends it, checked field by field: no field is left undefined. */
+export type DeadLetterEntry = Omit<DeadLetter, 'id' | 'position'> & { id: number | null; position: string };
 
 export interface DeadLetterPage { total: number; entries: DeadLetterEntry[] }
 
