@@ -91,7 +91,8 @@ describe('redis source, list mode', () => {
     await waitUntil(() => ctx.records.length === 1);
     expect(src.problem()).toBeNull();
     await stopRedis(redis);
-    await waitUntil(() => /^not reachable: /.test(src.problem() ?? ''));
+    // Down long enough for the read loop to meet the outage too, not only the connection.
+    await waitUntil(() => /^not reachable: /.test(src.problem() ?? '') && src.stats().errors > 0);
     redis = await startRedis(port);
     await client.lpush('suricata', eve(2), eve(3));
     await waitUntil(() => ctx.records.length === 3, 15_000);
