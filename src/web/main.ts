@@ -11,7 +11,7 @@ import { MapController } from './map/controller.js';
 import { legendBreaks } from './map/layers/choropleth.js';
 import { toArcInput, type ArcInput } from './map/layers/arcs.js';
 import { THEMES } from './palette.js';
-import { filterQuery, hasFilters, parseSettings, PANELS, streamPath, toSearch, type Settings } from './settings.js';
+import { filterQuery, hasFilters, ignoredFilters, parseSettings, PANELS, streamPath, toSearch, type Settings } from './settings.js';
 import { Beeper } from './sound.js';
 import { LiveStore, type TopKey } from './state/store.js';
 import { ReplayMode } from './replay/mode.js';
@@ -44,6 +44,9 @@ function applyChrome(): void {
   setText(byId('filter-summary'), summary(settings));
 }
 
+/** Filter values of the page's own link that could not be used; cleared once filters are applied. */
+let ignoredAtLoad = ignoredFilters(location.search);
+
 function summary(s: Settings): string {
   const f = s.filters;
   const parts: string[] = [];
@@ -51,7 +54,9 @@ function summary(s: Settings): string {
   if (f.minSeverity) parts.push(`≥${f.minSeverity}`);
   for (const k of ['sensor', 'site', 'srcCountry', 'asn', 'port', 'service'] as const) if (f[k]) parts.push(`${k} ${f[k]}`);
   if (s.view === 'public') parts.push('public view');
-  return parts.length ? `Filtered: ${parts.join(' · ')}` : '';
+  const ignored = ignoredAtLoad.length ? `ignored (unknown): ${ignoredAtLoad.join(', ')}` : '';
+  if (!parts.length) return ignored ? `Not filtered: ${ignored}` : '';
+  return `Filtered: ${parts.join(' · ')}${ignored ? ` · ${ignored}` : ''}`;
 }
 
 function saveSettings(): void {
@@ -621,6 +626,7 @@ byId('f-apply').addEventListener('click', (ev) => {
   for (const k of ['minSeverity', 'sensor', 'site', 'srcCountry', 'asn', 'port', 'service', 'theme', 'arcs']) set(k, field(k).value.trim());
   q.set('panels', panels.join(','));
   const next = parseSettings(`?${q}`);
+  ignoredAtLoad = [];
   const restream = streamPath(next) !== streamPath(settings);
   settings = next;
   saveSettings();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, parseSettings, streamPath, toSearch } from './settings.js';
+import { DEFAULTS, ignoredFilters, parseSettings, streamPath, toSearch } from './settings.js';
 
 describe('settings in the URL', () => {
   it('round-trips every setting', () => {
@@ -19,6 +19,11 @@ describe('settings in the URL', () => {
     expect(s.window).toBe('live');
     expect(s.staleAfterMs).toBe(1000);
     expect(toSearch(DEFAULTS)).toBe('');
+  });
+
+  it('names the filter values it had to drop', () => {
+    expect(ignoredFilters('?category=exploits,scan&minSeverity=huge')).toEqual(['category exploits', 'minSeverity huge']);
+    expect(ignoredFilters('?category=scan&minSeverity=high&srcCountry=CN')).toEqual([]);
   });
 
   it('puts only server filters and the view on the stream URL', () => {

@@ -94,6 +94,22 @@ export function parseSettings(search: string): Settings {
   };
 }
 
+/**
+ * Filter values in a query string that `parseSettings` had to drop (an unknown category or
+ * severity), as `key value` texts: a wall screen whose link has a typo must say that it is not
+ * filtered the way its link meant.
+ */
+export function ignoredFilters(search: string): string[] {
+  const q = new URLSearchParams(search);
+  const out: string[] = [];
+  for (const c of clean(q.get('category')).split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (!(CATEGORY_LIST as string[]).includes(c)) out.push(`category ${c.slice(0, 40)}`);
+  }
+  const sev = clean(q.get('minSeverity'));
+  if (sev && !(SEVERITY_LIST as string[]).includes(sev)) out.push(`minSeverity ${sev.slice(0, 40)}`);
+  return out;
+}
+
 /** The query string for settings, listing only what differs from the defaults (starts with `?` or is empty). */
 export function toSearch(s: Settings): string {
   const q = new URLSearchParams();

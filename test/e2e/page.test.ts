@@ -136,6 +136,10 @@ describe('map page against the real server', () => {
       // A hand-made link with a bad filter: the stream is refused, and the header says why.
       await page.goto(`${suite.base.url}/?srcCountry=Germany`);
       await until(page, () => /FILTER_INVALID: srcCountry/.test(document.getElementById('conn-text')?.textContent ?? ''));
+      // A category the page does not know is dropped, and the screen says it is not filtered by it.
+      await page.goto(`${suite.base.url}/?category=exploits`);
+      await until(page, live);
+      expect(await page.locator('#filter-summary').innerText()).toBe('Not filtered: ignored (unknown): category exploits');
     } finally { await ctx.close(); }
   });
 
