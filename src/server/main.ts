@@ -93,7 +93,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const registry = createRegistry();
   registerProcessMetrics(registry);
-  // Totals on the wall continue across a restart instead of starting again at zero.
+  // Counts since this start: the total, its breakdowns and `since` describe the same span.
   const counters = createCounters();
   const bus = createLocalBus();
   const pipeline = createPipeline({ log, enricher, bus, now, rawDays: config.retention.rawDays, logLine });

@@ -175,6 +175,11 @@ function ingest(events: AttackEvent[], draw: boolean, now = Date.now(), backfill
   feed.touch();
 }
 
+/** Events from before this page heard of them, oldest first: counted and listed, not drawn. */
+function ingestBackfill(events: AttackEvent[]): void {
+  ingest(events.sort(byTime), false, Date.now(), true);
+}
+
 function byTime(a: AttackEvent, b: AttackEvent): number {
   return Date.parse(a.time) - Date.parse(b.time);
 }
@@ -192,7 +197,7 @@ async function recoverGap(fromId: string | undefined, lost: number): Promise<voi
     const { events, bad } = decodeEvents(body.events ?? []);
     malformed += bad;
     const before = store.total;
-    ingest(events.sort(byTime), false, Date.now(), true);
+    ingestBackfill(events);
     recovered += store.total - before;
   } catch { /* the gap stays counted */ }
 }
@@ -207,9 +212,9 @@ function onMessage(m: { event: string; data: string; id?: string }): boolean {
         if (client && d.value.lastId !== undefined) client.lastId = d.value.lastId;
         if (d.value.snapshot) {
           if (d.value.snapshot.counters) serverCounters = d.value.snapshot.counters;
-          ingest([...d.value.snapshot.events].sort(byTime), false, Date.now(), true);
+          ingestBackfill([...d.value.snapshot.events]);
         }
-        if (!replay.active) void prefillRecent({ snapshot: d.value.snapshot?.events ?? [], filters: settings.filters, ingest: (ev) => ingest(ev, false, Date.now(), true), drawFaded: (ev) => map.offer(ev.map(toArcInput).filter((a): a is ArcInput => a !== null), performance.now() - 1100) });
+        if (!replay.active) void prefillRecent({ snapshot: d.value.snapshot?.events ?? [], filters: settings.filters, ingest: ingestBackfill, drawFaded: (ev) => map.offer(ev.map(toArcInput).filter((a): a is ArcInput => a !== null), performance.now() - 1100) });
       }
       return true;
     }

@@ -134,11 +134,12 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
         const records = frameAll(text, parser.framing);
         const wait = limiter?.take(records.length) ?? 0;
         if (wait > 0) return reply.header('retry-after', String(wait)).code(429).send({ error: { code: 'INGEST_RATE_LIMITED', message: 'ingest rate limit reached' } });
-        const sensor = typeof query.sensor === 'string' && query.sensor ? query.sensor.slice(0, 200) : deps.ingest.sensor;
+        // A sensor named in the query wins over the records' own names, as on a source.
+        const named = typeof query.sensor === 'string' && query.sensor !== '';
+        const sensor = named ? (query.sensor as string).slice(0, 200) : deps.ingest.sensor;
         const result = await deps.pipeline.submitRecords(records, {
           parser,
-          // A sensor named in the query wins over the records' own names, as on a source.
-          ctx: { now: deps.now(), timezone, sensor, sensorFixed: typeof query.sensor === 'string' && query.sensor !== '', site: typeof query.site === 'string' ? query.site.slice(0, 200) : undefined },
+          ctx: { now: deps.now(), timezone, sensor, sensorFixed: named, site: typeof query.site === 'string' ? query.site.slice(0, 200) : undefined },
           correlator: correlatorFor(parser, sensor),
           source: `http:${parser.name}`,
           position: 'http',

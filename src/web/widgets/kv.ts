@@ -6,8 +6,8 @@ import { el, setText } from './dom.js';
 
 export class KeyValues {
   private vals = new Map<string, HTMLElement>();
-  private actions = new Map<string, HTMLButtonElement>();
-  private handlers = new Map<string, () => void>();
+  /** Rows whose value is a button: the button and what it runs now. */
+  private actions = new Map<string, { button: HTMLButtonElement; run: () => void }>();
   constructor(private dl: HTMLElement) {}
 
   /** Sets one row, creating it the first time; `level` marks warnings for styling, `title` explains on hover. */
@@ -23,23 +23,25 @@ export class KeyValues {
    * dead letters); without it the value is plain text again. The button is kept across updates.
    */
   setAction(label: string, value: string, level: '' | 'warn' | 'bad', title: string, action: (() => void) | null): void {
-    let b = this.actions.get(label);
+    let a = this.actions.get(label);
     if (!action) {
-      if (b) { b.remove(); this.actions.delete(label); this.handlers.delete(label); }
+      if (a) { a.button.remove(); this.actions.delete(label); }
       this.set(label, value, level, title);
       return;
     }
     const v = this.row(label);
-    if (!b) {
-      b = el('button', 'kv-action');
-      b.type = 'button';
-      b.setAttribute('aria-haspopup', 'dialog');
-      b.addEventListener('click', () => this.handlers.get(label)?.());
-      v.replaceChildren(b);
+    if (!a) {
+      const button = el('button', 'kv-action');
+      button.type = 'button';
+      button.setAttribute('aria-haspopup', 'dialog');
+      button.addEventListener('click', () => this.actions.get(label)?.run());
+      v.replaceChildren(button);
       v.title = '';
-      this.actions.set(label, b);
+      a = { button, run: action };
+      this.actions.set(label, a);
     }
-    this.handlers.set(label, action);
+    a.run = action;
+    const b = a.button;
     setText(b, value);
     if (v.dataset.level !== level) v.dataset.level = level;
     if (b.title !== title) b.title = title;
@@ -65,7 +67,6 @@ export class KeyValues {
     v.remove();
     this.vals.delete(label);
     this.actions.delete(label);
-    this.handlers.delete(label);
   }
 
   /** Replaces all rows (details of one event). */
@@ -73,7 +74,6 @@ export class KeyValues {
     this.dl.replaceChildren();
     this.vals.clear();
     this.actions.clear();
-    this.handlers.clear();
     for (const [k, v] of rows) this.set(k, v);
   }
 }

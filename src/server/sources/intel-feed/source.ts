@@ -156,8 +156,9 @@ export class IntelFeedSource implements Source {
       body = await this.readBody(res);
     } catch (err) {
       this.errors += 1;
-      const reason = this.abort.signal.reason instanceof Error ? this.abort.signal.reason.message : String(err);
-      const why = this.abort.signal.reason instanceof Error ? reason : err instanceof Error ? err.message : String(err);
+      const timedOut = this.abort.signal.reason instanceof Error ? this.abort.signal.reason.message : null;
+      const reason = timedOut ?? String(err);
+      const why = timedOut ?? (err instanceof Error ? err.message : reason);
       const cause = (err as { cause?: { code?: unknown } }).cause?.code;
       if (!this.stopped) this.trouble = `last fetch failed: ${why}${typeof cause === 'string' ? ` (${cause})` : ''}`;
       this.ctx.log('warn', 'intel feed fetch failed', { url: this.opts.url, error: this.stopped ? 'stopped' : reason });
