@@ -19,7 +19,7 @@ import { prefillRecent } from './replay/prefill.js';
 import { StreamClient, type StreamState } from './stream/client.js';
 import { CATEGORY_LIST, SEVERITY_LIST, type AttackEvent, type Counters, type HistoryStats, type Info, type KeyCount } from './types.js';
 import { byId, el, fmtAge, fmtCount, fmtTime, setText } from './widgets/dom.js';
-import { FeedView, sourceText, targetText } from './widgets/feed.js';
+import { FeedView, sourceText, targetText, timeCell } from './widgets/feed.js';
 import { Gauges } from './widgets/gauges.js';
 import { DeadLetterDialog } from './widgets/deadletters.js';
 import { KeyValues } from './widgets/kv.js';
@@ -122,9 +122,17 @@ const w = window as unknown as Record<string, unknown>;
 w.__received = 0;
 w.__lagMs = 0;
 
+/** When the server received the event, and how far that is from the sensor's time when it matters. */
+function receivedText(e: AttackEvent): string {
+  const lag = Date.parse(e.received) - Date.parse(e.time);
+  const cell = timeCell(e);
+  return cell.lag === 'late' ? `${e.received} (${fmtAge(lag)} after the event's time)`
+    : cell.lag === 'ahead' ? `${e.received} (the event's time is ${fmtAge(-lag)} ahead)` : e.received;
+}
+
 function showDetails(e: AttackEvent): void {
   const rows: [string, string][] = [
-    ['time', e.time], ['category', e.category], ['severity', e.severity], ['rule', e.rule.name],
+    ['time', e.time], ['received', receivedText(e)], ['category', e.category], ['severity', e.severity], ['rule', e.rule.name],
   ];
   if (e.rule.id) rows.push(['rule id', `${e.rule.id}${e.rule.rev !== undefined ? ` rev ${e.rule.rev}` : ''}`]);
   rows.push(['source', `${sourceText(e)}${e.source.port !== undefined ? ` port ${e.source.port}` : ''}`]);

@@ -91,6 +91,29 @@ describe('page against a controllable stream', () => {
     }
   });
 
+  it('marks a feed time far from when the event was received: backfill and a clock ahead', async () => {
+    const { page, ctx } = await openPage(suite.browser, `${suite.fx.url}/`);
+    try {
+      await until(page, () => (window as any).__attackmap?.state.stream === 'live');
+      const now = Date.now();
+      suite.fx.send('attack', { events: [
+        event({ rule: { name: 'backfilled two days late' }, time: new Date(now - 2 * 86_400_000).toISOString() }),
+        event({ rule: { name: 'sensor clock ahead' }, time: new Date(now + 3_600_000).toISOString() }),
+        event({ rule: { name: 'on time' } }),
+      ] }, String(seq));
+      const cell = (rule: string) => page.locator('#feed .row', { has: page.locator('.c-rule', { hasText: rule }) }).locator('.c-time');
+      await until(page, () => document.querySelectorAll('#feed .c-time[data-lag]').length >= 3);
+      expect(await cell('backfilled two days late').getAttribute('data-lag')).toBe('late');
+      expect(await cell('backfilled two days late').innerText()).toMatch(/^[A-Z][a-z]{2} \d{1,2}$/);
+      expect(await cell('backfilled two days late').getAttribute('title')).toMatch(/received 2 d later$/);
+      expect(await cell('sensor clock ahead').getAttribute('data-lag')).toBe('ahead');
+      expect(await cell('on time').getAttribute('data-lag')).toBe('');
+      // Marked in colour too, not only in the title.
+      const colours = await page.evaluate(() => [...document.querySelectorAll('#feed .row:not([hidden]) .c-time')].map((c) => getComputedStyle(c).color));
+      expect(new Set(colours).size).toBe(2);
+    } finally { await ctx.close(); }
+  });
+
   it('never draws an unlocated end at 0,0 and counts it instead; intel is a marker', async () => {
     const { page, ctx } = await openPage(suite.browser, `${suite.fx.url}/`);
     try {

@@ -4,7 +4,7 @@
  * Newest first; pausing freezes a copy of the rows shown (bounded by the ring's capacity).
  */
 import type { AttackEvent } from '../types.js';
-import { el, fmtTime, setText } from './dom.js';
+import { el, fmtAge, fmtTime, setText } from './dom.js';
 
 interface Row { root: HTMLElement; time: HTMLElement; cat: HTMLElement; src: HTMLElement; dst: HTMLElement; rule: HTMLElement; idx: number }
 
@@ -31,6 +31,34 @@ export function targetText(e: AttackEvent): string {
   if (site) return `${site}${port}`;
   const cc = e.destination.geo?.country;
   return `${cc ? `${cc} ` : ''}${e.destination.ip}${port}`;
+}
+
+/** Received this much after the sensor's time, an event is marked late. */
+const LATE_MS = 5 * 60_000;
+/** This much ahead of the server's clock, an event's time is marked as from the future. */
+const AHEAD_MS = 2 * 60_000;
+const dayFmt = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric' });
+
+/** The time column, and whether the sensor's time is far from when the server received it. */
+export interface TimeCell { text: string; lag: '' | 'late' | 'ahead'; title: string }
+
+/**
+ * The time column of an event. A bare HH:MM:SS would make yesterday's backfill or a sensor with
+ * a wrong clock look current, so an event received more than 5 min after its time is marked late
+ * (and shows its day instead when that is another day), one more than 2 min ahead of the
+ * server's clock is marked ahead. The title says by how much.
+ */
+export function timeCell(e: Pick<AttackEvent, 'time' | 'received'>): TimeCell {
+  const text = fmtTime(e.time);
+  const t = Date.parse(e.time), r = Date.parse(e.received);
+  if (!Number.isFinite(t) || !Number.isFinite(r)) return { text, lag: '', title: e.time };
+  const lag = r - t;
+  if (lag > LATE_MS) {
+    const sameDay = new Date(t).toDateString() === new Date(r).toDateString();
+    return { text: sameDay ? text : dayFmt.format(t), lag: 'late', title: `${e.time}, received ${fmtAge(lag)} later` };
+  }
+  if (-lag > AHEAD_MS) return { text, lag: 'ahead', title: `${e.time}, ${fmtAge(-lag)} ahead of the server's clock` };
+  return { text, lag: '', title: e.time };
 }
 
 export class FeedView {
@@ -114,7 +142,10 @@ export class FeedView {
       if (row.root.classList.contains('sel') !== sel) row.root.classList.toggle('sel', sel);
       const mark = this.mark(e);
       if (row.root.dataset.mark !== mark) row.root.dataset.mark = mark;
-      setText(row.time, fmtTime(e.time));
+      const time = timeCell(e);
+      setText(row.time, time.text);
+      if (row.time.dataset.lag !== time.lag) row.time.dataset.lag = time.lag;
+      if (row.time.title !== time.title) row.time.title = time.title;
       setText(row.cat, e.category);
       setText(row.src, sourceText(e));
       setText(row.dst, targetText(e));
