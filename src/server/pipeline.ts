@@ -5,6 +5,7 @@
  */
 import type { AttackEvent, EnrichedEvent } from '../event/schema.js';
 import { validateIngest, clip, type ValidateDefaults } from '../event/validate.js';
+import { toIso } from '../event/time.js';
 import type { ErrorCode } from '../event/errors.js';
 import type { Correlator, ParseContext, Parser } from './parsers/types.js';
 import type { FramedRecord } from './sources/framing.js';
@@ -113,9 +114,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   function countBeyondRetention(stored: AttackEvent[], source: string): void {
     if (deps.rawDays === undefined) return;
     const now = deps.now().getTime();
-    const cut = now - deps.rawDays * DAY_MS;
+    // Event times are canonical ISO-8601 UTC with four-digit years (toIso), so the text compares
+    // in time order and no event's time needs parsing on this path.
+    const cut = toIso(now - deps.rawDays * DAY_MS);
+    if (cut === null) return;
     let n = 0;
-    for (const e of stored) if (Date.parse(e.time) < cut) n += 1;
+    for (const e of stored) if (e.time < cut) n += 1;
     if (n === 0) return;
     counters.beyondRetention += n;
     counters.beyondRetentionBySource.set(source, (counters.beyondRetentionBySource.get(source) ?? 0) + n);
