@@ -470,7 +470,9 @@ function paintHealth(now: number): void {
   health.set('beyond retention', beyondRetention === null ? 'n/a' : fmtCount(beyondRetention), beyondRetention ? 'warn' : '',
     `Events received since the server started whose event time is older than retention.rawDays (${rawDays ?? '?'} d): stored and acknowledged, but retention deletes them within minutes. Raise retention.rawDays to keep imported archives.`);
   const unl = typeof serverCounters?.unlocated === 'number' ? serverCounters.unlocated : store.unlocatedSource;
-  health.set('unlocated', fmtCount(unl));
+  health.set('unlocated attackers', fmtCount(unl), '', serverCounters?.unlocated !== undefined
+    ? 'Events whose attacker has no location (private, reserved or unknown address) since the server started. The box on the map counts the events on this screen whose attacker or target has no location.'
+    : 'Events on this screen whose attacker has no location (private, reserved or unknown address).');
   const dbs = info.geo?.databases ?? [];
   const ages = dbs.map((d) => (d.builtAt ? Date.parse(d.builtAt) : NaN)).filter(Number.isFinite);
   const oldest = ages.length ? Math.min(...ages) : NaN;
