@@ -9,7 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { loadConfig, type Overrides } from './config/load.js';
 import { CodedError, ERRORS } from '../event/errors.js';
 import { PARSERS, parserFor } from './parsers/index.js';
-import type { ParseContext, Parser } from './parsers/types.js';
+import { sensorContext, type ParseContext, type Parser } from './parsers/types.js';
 import { SOURCE_TYPES } from './sources/index.js';
 import { Framer, type FramedRecord } from './sources/framing.js';
 import { validateIngest } from '../event/validate.js';
@@ -127,7 +127,7 @@ async function parse(args: string[], out: Out, err: Out): Promise<number> {
   if (files.filter((f) => f === '-').length > 1) return fail(err, 'parse reads stdin (-) at most once');
   // --sensor names the sensor: it wins over names in the records; without it they win over "cli".
   const ctx: ParseContext = {
-    now, timezone, sensor: values.sensor ?? 'cli', sensorFixed: Boolean(values.sensor?.trim()), site: values.site, options,
+    now, timezone, ...sensorContext(values.sensor, 'cli'), site: values.site, options,
   };
   const total: ParseCounts = { events: 0, skipped: 0, failures: 0 };
   let unreadableFiles = 0;

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema.js';
 import type { Pipeline, IngestResult, ItemError } from '../pipeline.js';
 import { parserFor } from '../parsers/index.js';
-import type { Correlator, Parser } from '../parsers/types.js';
+import { sensorContext, type Correlator, type Parser } from '../parsers/types.js';
 import { frameAll } from '../sources/framing.js';
 import { bearerToken, secretsEqual } from './auth.js';
 import { CodedError, type ErrorCode } from '../../event/errors.js';
@@ -135,12 +135,11 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestDeps): vo
         const wait = limiter?.take(records.length) ?? 0;
         if (wait > 0) return reply.header('retry-after', String(wait)).code(429).send({ error: { code: 'INGEST_RATE_LIMITED', message: 'ingest rate limit reached' } });
         // A sensor named in the query wins over the records' own names, as on a source.
-        const named = typeof query.sensor === 'string' && query.sensor !== '';
-        const sensor = named ? (query.sensor as string).slice(0, 200) : deps.ingest.sensor;
+        const named = sensorContext(typeof query.sensor === 'string' ? query.sensor.slice(0, 200) : undefined, deps.ingest.sensor);
         const result = await deps.pipeline.submitRecords(records, {
           parser,
-          ctx: { now: deps.now(), timezone, sensor, sensorFixed: named, site: typeof query.site === 'string' ? query.site.slice(0, 200) : undefined },
-          correlator: correlatorFor(parser, sensor),
+          ctx: { now: deps.now(), timezone, ...named, site: typeof query.site === 'string' ? query.site.slice(0, 200) : undefined },
+          correlator: correlatorFor(parser, named.sensor),
           source: `http:${parser.name}`,
           position: 'http',
         });

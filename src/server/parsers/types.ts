@@ -24,6 +24,15 @@ export interface ParseContext {
   options?: Record<string, unknown>;
 }
 
+/**
+ * The sensor of a ParseContext. A name the user gave (a source's `sensor:`, `parse --sensor`,
+ * `?sensor=` on ingest) is fixed: it wins over the records' own names. Without one, or with a
+ * blank one, `fallback` names only the records that carry no name.
+ */
+export function sensorContext(given: string | undefined, fallback: string): Pick<ParseContext, 'sensor' | 'sensorFixed'> {
+  return given?.trim() ? { sensor: given, sensorFixed: true } : { sensor: fallback, sensorFixed: false };
+}
+
 export type ParseResult =
   /** One or more events (a record may describe several attacks, e.g. IPsum-style lists). */
   | { kind: 'events'; events: IngestEvent[] }

@@ -7,6 +7,7 @@ import type { Site } from '../enrich/types.js';
 import type { Pipeline } from '../pipeline.js';
 import type { EventLog } from '../store/types.js';
 import { parserFor } from '../parsers/index.js';
+import { sensorContext } from '../parsers/types.js';
 import { sourceType } from './index.js';
 import type { Source, SourceConfigBase, SourceContext } from './types.js';
 import { CodedError } from '../../event/errors.js';
@@ -68,21 +69,21 @@ export async function startSources(
     const type = sourceType(cfg.type)!;
     const parser = cfg.format ? parserFor(cfg.format) : undefined;
     const correlator = parser?.correlator?.();
-    const sensor = cfg.sensor ?? cfg.name;
+    const named = sensorContext(cfg.sensor, cfg.name);
     const ctx: SourceContext = {
       async submitRecords(records, origin) {
         if (!parser) throw new CodedError('CONFIG_INVALID', `source ${cfg.name}: no format configured`);
         return deps.pipeline.submitRecords(records, {
           parser,
           // An explicit `sensor:` wins over the records' own names; the default (the source name) does not.
-          ctx: { now: deps.now(), timezone: cfg.timezone ?? 'UTC', sensor, sensorFixed: Boolean(cfg.sensor?.trim()), site: cfg.site, options: cfg.options },
+          ctx: { now: deps.now(), timezone: cfg.timezone ?? 'UTC', ...named, site: cfg.site, options: cfg.options },
           correlator,
           source: cfg.name,
           position: origin.position,
         });
       },
       async submitEvents(events, _origin) {
-        return deps.pipeline.submitEvents(events, { sensor, site: cfg.site, product: cfg.type, source: cfg.name });
+        return deps.pipeline.submitEvents(events, { sensor: named.sensor, site: cfg.site, product: cfg.type, source: cfg.name });
       },
       state: deps.log,
       log: (level, message, fields) => deps.logLine(level, message, { source: cfg.name, ...fields }),

@@ -10,7 +10,7 @@ import { fail2banParser } from '../fail2ban/parser.js';
 import { sshdParser } from '../sshd/parser.js';
 import { cowrieParser } from '../cowrie/parser.js';
 import { opencanaryParser } from '../opencanary/parser.js';
-import type { ParseContext, Parser } from '../types.js';
+import { sensorContext, type ParseContext, type Parser } from '../types.js';
 
 describe('classification table', () => {
   it('finds a class by short name or by logged description, any case', () => {
@@ -125,6 +125,12 @@ describe("observer name: the record's own, unless the user named the sensor", ()
     expect(observer(undefined, 'opencanary', base).name).toBe('canary-berlin');
     expect(observer('opencanary-0', 'opencanary', fixed).name).toBe('canary-berlin');
     expect(observer('opencanary-0', 'opencanary', { ...fixed, site: 'berlin' })).toEqual({ name: 'canary-berlin', product: 'opencanary', site: 'berlin' });
+  });
+
+  it('a name the user gave is fixed; a missing or blank one leaves the fallback for unnamed records', () => {
+    expect(sensorContext('canary-berlin', 'cli')).toEqual({ sensor: 'canary-berlin', sensorFixed: true });
+    expect(sensorContext(undefined, 'cli')).toEqual({ sensor: 'cli', sensorFixed: false });
+    expect(sensorContext('  ', 'cli')).toEqual({ sensor: 'cli', sensorFixed: false });
   });
 
   // Records that carry their own sensor name, in each place a parser reads one from.
