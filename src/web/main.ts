@@ -122,17 +122,11 @@ const w = window as unknown as Record<string, unknown>;
 w.__received = 0;
 w.__lagMs = 0;
 
-/** When the server received the event, and how far that is from the sensor's time when it matters. */
-function receivedText(e: AttackEvent): string {
-  const lag = Date.parse(e.received) - Date.parse(e.time);
-  const cell = timeCell(e);
-  return cell.lag === 'late' ? `${e.received} (${fmtAge(lag)} after the event's time)`
-    : cell.lag === 'ahead' ? `${e.received} (the event's time is ${fmtAge(-lag)} ahead)` : e.received;
-}
-
 function showDetails(e: AttackEvent): void {
+  // The time says how far it is from when the server received it, as the feed's tooltip does.
+  const { note } = timeCell(e);
   const rows: [string, string][] = [
-    ['time', e.time], ['received', receivedText(e)], ['category', e.category], ['severity', e.severity], ['rule', e.rule.name],
+    ['time', note ? `${e.time} (${note})` : e.time], ['received', e.received], ['category', e.category], ['severity', e.severity], ['rule', e.rule.name],
   ];
   if (e.rule.id) rows.push(['rule id', `${e.rule.id}${e.rule.rev !== undefined ? ` rev ${e.rule.rev}` : ''}`]);
   rows.push(['source', `${sourceText(e)}${e.source.port !== undefined ? ` port ${e.source.port}` : ''}`]);

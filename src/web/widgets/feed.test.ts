@@ -53,6 +53,6 @@ describe('feed time column', () => {
   });
 
   it('leaves a time that does not parse unmarked', () => {
-    expect(at('not a time', '2026-12-06T10:00:00Z')).toEqual({ text: 'not a time', lag: '', title: 'not a time' });
+    expect(at('not a time', '2026-12-06T10:00:00Z')).toEqual({ text: 'not a time', lag: '', note: '', title: 'not a time' });
   });
 });

@@ -39,8 +39,11 @@ const LATE_MS = 5 * 60_000;
 const AHEAD_MS = 2 * 60_000;
 const dayFmt = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric' });
 
-/** The time column, and whether the sensor's time is far from when the server received it. */
-export interface TimeCell { text: string; lag: '' | 'late' | 'ahead'; title: string }
+/**
+ * The time column, whether the sensor's time is far from when the server received it, and by how
+ * much in words (`note`, '' when it is not).
+ */
+export interface TimeCell { text: string; lag: '' | 'late' | 'ahead'; note: string; title: string }
 
 /**
  * The time column of an event. A bare HH:MM:SS would make yesterday's backfill or a sensor with
@@ -51,14 +54,14 @@ export interface TimeCell { text: string; lag: '' | 'late' | 'ahead'; title: str
 export function timeCell(e: Pick<AttackEvent, 'time' | 'received'>): TimeCell {
   const text = fmtTime(e.time);
   const t = Date.parse(e.time), r = Date.parse(e.received);
-  if (!Number.isFinite(t) || !Number.isFinite(r)) return { text, lag: '', title: e.time };
-  const lag = r - t;
+  const lag = Number.isFinite(t) && Number.isFinite(r) ? r - t : 0;
+  const marked = (cell: Omit<TimeCell, 'title'>): TimeCell => ({ ...cell, title: `${e.time}, ${cell.note}` });
   if (lag > LATE_MS) {
     const sameDay = new Date(t).toDateString() === new Date(r).toDateString();
-    return { text: sameDay ? text : dayFmt.format(t), lag: 'late', title: `${e.time}, received ${fmtAge(lag)} later` };
+    return marked({ text: sameDay ? text : dayFmt.format(t), lag: 'late', note: `received ${fmtAge(lag)} later` });
   }
-  if (-lag > AHEAD_MS) return { text, lag: 'ahead', title: `${e.time}, ${fmtAge(-lag)} ahead of the server's clock` };
-  return { text, lag: '', title: e.time };
+  if (-lag > AHEAD_MS) return marked({ text, lag: 'ahead', note: `${fmtAge(-lag)} ahead of the server's clock` });
+  return { text, lag: '', note: '', title: e.time };
 }
 
 export class FeedView {
